@@ -1,0 +1,5 @@
+//! File output helpers shared by every writer.
+
+mod atomic;
+
+pub use atomic::AtomicFile;

@@ -1,0 +1,3 @@
+//! The `catchment` command-line tool.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! OpenStreetMap `.osm.pbf` reading.
+//!
+//! (Skeleton: the OSM helper owns this module.)

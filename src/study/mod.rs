@@ -1,0 +1,1 @@
+//! The study file (TOML): inputs, parameters, fences and outputs of one analysis.

@@ -1,0 +1,3 @@
+//! Deterministic synthetic pings, devices and campaigns for any OSM extract.
+//!
+//! (Skeleton: the synth helper owns this module.)
