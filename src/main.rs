@@ -1,3 +1,7 @@
-//! The `catchment` command-line tool.
+//! The `catchment` command-line tool: a thin layer over the library.
 
-fn main() {}
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
