@@ -56,3 +56,31 @@ impl fmt::Display for Crs {
         }
     }
 }
+
+/// Converts coordinates of one CRS to WGS-84 (interim: WGS-84 only until the CRS layer lands).
+#[derive(Debug, Clone)]
+pub struct ToWgs84 {
+    crs: Crs,
+}
+
+impl ToWgs84 {
+    /// A converter from `crs`.
+    ///
+    /// # Errors
+    /// [`CrsError::Unknown`] for a CRS this build cannot convert.
+    pub fn new(crs: Crs) -> Result<Self, CrsError> {
+        match crs {
+            Crs::Wgs84 => Ok(Self { crs }),
+            other => Err(CrsError::Unknown(other.to_string())),
+        }
+    }
+
+    /// WGS-84 (lon, lat) of (x, y).
+    ///
+    /// # Errors
+    /// Never for WGS-84.
+    pub fn convert(&self, x: f64, y: f64) -> Result<(f64, f64), CrsError> {
+        debug_assert_eq!(self.crs, Crs::Wgs84);
+        Ok((x, y))
+    }
+}
