@@ -349,7 +349,7 @@ impl RejectLog {
         }
         let mut file = AtomicFile::create(&path).map_err(err)?;
         {
-            let mut w = csv::Writer::from_writer(&mut file);
+            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(&mut file);
             let mut head = vec!["line".to_string(), "reason_code".into(), "reason".into()];
             head.extend(self.header.iter().cloned());
             w.write_record(&head).map_err(|e| err(e.into()))?;
