@@ -23,16 +23,135 @@ pub(crate) struct Row {
     pub fields: Vec<String>,
 }
 
+/// A record may span at most this many lines (quoted newlines); beyond it the quote is taken as
+/// unclosed and the file as malformed, so one stray quote cannot swallow the rest of the file.
+const MAX_RECORD_LINES: u64 = 1_000;
+
+/// Splits a CSV byte stream into records with exact 1-based line numbers.
+///
+/// The `csv` crate's positions count CRLF files and skipped blank lines inconsistently, so records
+/// are cut here, line by line (a record continues while its quotes are unbalanced, RFC 4180), and
+/// fields are split by `csv-core`. A UTF-8 BOM and CR line ends are stripped; a line of only
+/// whitespace is blank.
+pub(crate) struct RecordSplitter<R> {
+    inner: R,
+    line: u64,
+    raw: Vec<u8>,
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl<R: std::io::BufRead> RecordSplitter<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        Self {
+            inner,
+            line: 0,
+            raw: Vec::new(),
+            fields: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// The next record: `(first line, blank lines skipped before it)`; its fields are then in
+    /// [`RecordSplitter::field`]. `Ok(None)` at the end.
+    pub(crate) fn next_record(&mut self) -> Result<Option<(u64, u64)>, String> {
+        let mut blank = 0;
+        loop {
+            self.raw.clear();
+            let n = self
+                .inner
+                .read_until(b'\n', &mut self.raw)
+                .map_err(|e| format!("read error: {e}"))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            self.line += 1;
+            if self.line == 1 && self.raw.starts_with(b"\xEF\xBB\xBF") {
+                self.raw.drain(..3);
+            }
+            if self.raw.iter().all(u8::is_ascii_whitespace) {
+                blank += 1;
+                continue;
+            }
+            let first = self.line;
+            while self.raw.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+                if self.line - first >= MAX_RECORD_LINES {
+                    return Err(format!("a quote opened on line {first} is not closed within {MAX_RECORD_LINES} lines"));
+                }
+                let n = self
+                    .inner
+                    .read_until(b'\n', &mut self.raw)
+                    .map_err(|e| format!("read error: {e}"))?;
+                if n == 0 {
+                    return Err(format!("a quote opened on line {first} is never closed"));
+                }
+                self.line += 1;
+            }
+            while matches!(self.raw.last(), Some(b'\n' | b'\r')) {
+                self.raw.pop();
+            }
+            self.split();
+            return Ok(Some((first, blank)));
+        }
+    }
+
+    fn split(&mut self) {
+        let mut core = csv_core::Reader::new();
+        self.fields.resize(self.raw.len().max(64), 0);
+        self.ends.resize(self.raw.len() + 2, 0);
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
+        loop {
+            let input = &self.raw[nin..];
+            let (res, i, o, e) = core.read_record(input, &mut self.fields[nout..], &mut self.ends[nend..]);
+            // csv-core's field ends count from the start of the record across calls.
+            nin += i;
+            nout += o;
+            nend += e;
+            match res {
+                csv_core::ReadRecordResult::InputEmpty => {
+                    if nin >= self.raw.len() {
+                        // Signal the end of input: the record is complete.
+                        let (res, _, o, e) = core.read_record(&[], &mut self.fields[nout..], &mut self.ends[nend..]);
+                        nout += o;
+                        nend += e;
+                        debug_assert!(matches!(res, csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End));
+                        break;
+                    }
+                }
+                csv_core::ReadRecordResult::OutputFull => {
+                    let l = self.fields.len();
+                    self.fields.resize(l * 2, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    let l = self.ends.len();
+                    self.ends.resize(l * 2, 0);
+                }
+                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
+            }
+        }
+        self.ends.truncate(nend);
+        self.fields.truncate(nout);
+    }
+
+    /// Number of fields of the current record.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Field `i` of the current record, as bytes.
+    pub(crate) fn field(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.fields[start..self.ends[i]]
+    }
+}
+
 /// A CSV file opened for reading, with the positions of the columns asked for.
 pub(crate) struct CsvTable {
     path: PathBuf,
-    reader: csv::Reader<BufReader<File>>,
+    reader: RecordSplitter<BufReader<File>>,
     header: Vec<String>,
     /// Position in the header of each required then optional column (`None`: optional, absent).
     index: Vec<Option<usize>>,
-    record: csv::ByteRecord,
-    last_line: u64,
-    last_extra_newlines: u64,
     pub rows: u64,
 }
 
@@ -49,27 +168,21 @@ impl CsvTable {
             what,
             source,
         })?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(BufReader::with_capacity(1 << 20, file));
-        let malformed = |e: csv::Error| InputError::Malformed {
+        let mut reader = RecordSplitter::new(BufReader::with_capacity(1 << 20, file));
+        let malformed = |line: u64, message: String| InputError::Malformed {
             path: path.to_path_buf(),
-            line: e.position().map_or(1, |p| p.line()),
-            message: e.to_string(),
+            line,
+            message,
         };
-        let header: Vec<String> = reader
-            .byte_headers()
-            .map_err(malformed)?
-            .iter()
-            .map(|h| String::from_utf8_lossy(h).trim().to_string())
-            .collect();
-        if header.iter().all(|h| h.is_empty()) {
+        let Some(_) = reader.next_record().map_err(|m| malformed(1, m))? else {
             return Err(InputError::Empty {
                 path: path.to_path_buf(),
                 what,
             });
-        }
+        };
+        let header: Vec<String> = (0..reader.len())
+            .map(|i| String::from_utf8_lossy(reader.field(i)).trim().to_string())
+            .collect();
         let find = |name: &str| {
             let wanted = map.get(name).map_or(name, String::as_str);
             header
@@ -97,9 +210,6 @@ impl CsvTable {
             reader,
             header,
             index,
-            record: csv::ByteRecord::new(),
-            last_line: 1,
-            last_extra_newlines: 0,
             rows: 0,
         })
     }
@@ -109,63 +219,42 @@ impl CsvTable {
         &self.header
     }
 
-    /// Reads the next row into `row`. Returns `Ok(None)` at the end, `Ok(Some(blank))` with the
-    /// number of blank lines skipped before it, or a row-level reject in `Err(Ok(..))`.
-    ///
-    /// A row whose fields do not match the header count, or that is not UTF-8, comes back as a
-    /// reject with its raw fields (lossily decoded) so it can be written out.
+    /// Reads the next row into `row`. Returns `Ok(None)` at the end, else the number of blank
+    /// lines skipped before it and, for a row that is not UTF-8 or whose field count differs from
+    /// the header's, the reason to reject it (its fields are still filled, lossily decoded).
     pub(crate) fn next_row(
         &mut self,
         row: &mut Row,
     ) -> Result<Option<(u64, Option<RejectReason>)>, InputError> {
-        let mut blank = 0;
-        loop {
-            let more = self.reader.read_byte_record(&mut self.record).map_err(|e| InputError::Malformed {
-                path: self.path.clone(),
-                line: e.position().map_or(self.last_line + 1, |p| p.line()),
-                message: e.to_string(),
-            })?;
-            if !more {
-                return Ok(None);
-            }
-            let line = self.record.position().map_or(self.last_line + 1, |p| p.line());
-            // csv skips empty lines silently; the gap in line numbers (less the newlines inside
-            // the previous record's quoted fields) is the number of blank lines skipped.
-            blank += line.saturating_sub(self.last_line + 1 + self.last_extra_newlines);
-            self.last_line = line;
-            self.last_extra_newlines = self
-                .record
-                .iter()
-                .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
-                .sum();
-            if self.record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                // A line of spaces (or of empty separators only) is blank too.
-                if self.record.len() <= 1 {
-                    blank += 1;
-                    continue;
+        let Some((line, blank)) = self.reader.next_record().map_err(|message| InputError::Malformed {
+            path: self.path.clone(),
+            line: row.line + 1,
+            message,
+        })?
+        else {
+            return Ok(None);
+        };
+        self.rows += 1;
+        row.line = line;
+        row.fields.clear();
+        let mut reason = None;
+        for i in 0..self.reader.len() {
+            let f = self.reader.field(i);
+            match std::str::from_utf8(f) {
+                Ok(s) => row.fields.push(s.to_string()),
+                Err(_) => {
+                    reason = Some(RejectReason::NotUtf8);
+                    row.fields.push(String::from_utf8_lossy(f).into_owned());
                 }
             }
-            self.rows += 1;
-            row.line = line;
-            row.fields.clear();
-            let mut reason = None;
-            for f in self.record.iter() {
-                match std::str::from_utf8(f) {
-                    Ok(s) => row.fields.push(s.to_string()),
-                    Err(_) => {
-                        reason = Some(RejectReason::NotUtf8);
-                        row.fields.push(String::from_utf8_lossy(f).into_owned());
-                    }
-                }
-            }
-            if reason.is_none() && row.fields.len() != self.header.len() {
-                reason = Some(RejectReason::FieldCount {
-                    expected: self.header.len(),
-                    found: row.fields.len(),
-                });
-            }
-            return Ok(Some((blank, reason)));
         }
+        if reason.is_none() && row.fields.len() != self.header.len() {
+            reason = Some(RejectReason::FieldCount {
+                expected: self.header.len(),
+                found: row.fields.len(),
+            });
+        }
+        Ok(Some((blank, reason)))
     }
 
     /// The field of the `i`-th asked column (required first, then optional), `""` when absent.
@@ -227,4 +316,46 @@ pub(crate) fn read_all<T>(
         records,
         rejects,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str) -> Result<Vec<(u64, u64, Vec<String>)>, String> {
+        let mut s = RecordSplitter::new(text.as_bytes());
+        let mut out = Vec::new();
+        while let Some((line, blank)) = s.next_record()? {
+            let f = (0..s.len()).map(|i| String::from_utf8_lossy(s.field(i)).into_owned()).collect();
+            out.push((line, blank, f));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn quotes_commas_and_newlines() {
+        let r = records("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\n  \n\"two\nlines\",z").unwrap();
+        assert_eq!(r[0], (1, 0, vec!["a".into(), "b".into()]));
+        assert_eq!(r[1], (2, 0, vec!["x, y".into(), "say \"hi\"".into()]));
+        assert_eq!(r[2], (5, 2, vec!["two\nlines".into(), "z".into()]));
+    }
+
+    #[test]
+    fn bom_and_empty_fields() {
+        let r = records("\u{feff}id,v\n1,\n,\n").unwrap();
+        assert_eq!(r[0].2, ["id", "v"]);
+        assert_eq!(r[1].2, ["1", ""]);
+        assert_eq!(r[2].2, ["", ""]);
+    }
+
+    #[test]
+    fn unclosed_quote_is_an_error_not_a_swallowed_file() {
+        let err = records("a,b\n\"open,1\n2,3\n").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+        let many: String = std::iter::once("a\n\"x\n".to_string())
+            .chain((0..2000).map(|i| format!("{i}\n")))
+            .collect::<String>()
+            + "\"\n";
+        assert!(records(&many).unwrap_err().contains("not closed within"));
+    }
 }
