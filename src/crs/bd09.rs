@@ -8,8 +8,8 @@
 //! bd = (z·cos θ + 0.0065, z·sin θ + 0.006)
 //! ```
 //!
-//! which moves points by roughly 0.5–1 km on top of GCJ-02. Its one-step inverse is about a metre
-//! off; [`bd09_to_gcj02`] refines it by fixed-point iteration to about 10 µm.
+//! which moves points by roughly 1 km on top of GCJ-02. Its one-step inverse is up to about 20 cm
+//! off over China; [`bd09_to_gcj02`] refines it by fixed-point iteration to about 10 µm.
 //!
 //! # Outside mainland China
 //!

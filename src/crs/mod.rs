@@ -140,7 +140,7 @@ impl fmt::Display for Crs {
 
 /// The library that converts `EPSG:nnnn` coordinates.
 ///
-/// [`EpsgBackend::default()`] is [`EpsgBackend::Proj`] when the `proj` feature is on and
+/// [`EpsgBackend::default()`] is `EpsgBackend::Proj` when the `proj` feature is on and
 /// [`EpsgBackend::Proj4rs`] otherwise. WGS-84, GCJ-02 and BD-09 never use a backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
