@@ -35,9 +35,10 @@ use super::china_mask::{BBOX, RINGS};
 ///
 /// # Performance
 ///
-/// A bounding-box test rejects most of the world; otherwise a point-in-polygon test runs over
-/// the few dozen mask edges in the point's 0.02° latitude band (tens of nanoseconds). The band
-/// index is built on first use (well under a millisecond).
+/// A bounding-box test rejects most of the world; inside it a 0.1° raster answers for cells that
+/// no mask edge touches, and only near the edge a point-in-polygon test runs over the mask edges
+/// in the point's 0.02° latitude band: about 20–30 ns per point. The raster and band index
+/// (about 600 KB) are built on first use, in about a millisecond.
 ///
 /// # Example
 ///
@@ -56,7 +57,12 @@ pub fn in_mainland_china(lon: f64, lat: f64) -> bool {
     if !(lon >= x0 && lon <= x1 && lat >= y0 && lat <= y1) {
         return false;
     }
-    band_index().contains(lon, lat)
+    let index = band_index();
+    match index.cells[index.cell_of(lon, lat)] {
+        Cell::Inside => true,
+        Cell::Outside => false,
+        Cell::Edge => index.contains(lon, lat),
+    }
 }
 
 /// Whether a point is within `margin` degrees of the mask's bounding box: a cheap test for the
@@ -68,6 +74,8 @@ pub(crate) fn near_mainland_bbox(lon: f64, lat: f64, margin: f64) -> bool {
 
 /// Height of a latitude band, degrees.
 const BAND: f64 = 0.02;
+/// Side of a raster cell, degrees.
+const CELL: f64 = 0.1;
 
 /// One mask edge, prepared for an even-odd crossing test of a ray towards +lon.
 #[derive(Debug, Clone, Copy)]
@@ -79,11 +87,32 @@ struct Edge {
     slope: f64,
 }
 
-/// Mask edges grouped by the latitude bands they touch.
+impl Edge {
+    /// The longitude where the edge crosses latitude `lat`, if it does (half-open in latitude,
+    /// so a vertex on the ray is counted once).
+    fn crossing(&self, lat: f64) -> Option<f64> {
+        ((self.y0 > lat) != (self.y1 > lat)).then_some(self.x0 + (lat - self.y0) * self.slope)
+    }
+}
+
+/// What a raster cell knows without looking at edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    Inside,
+    Outside,
+    /// An edge may pass through the cell: test the point.
+    Edge,
+}
+
+/// Mask edges grouped by the latitude bands they touch, and a coarse raster that answers for
+/// cells no edge touches.
 struct BandIndex {
     /// Edges of band `b` are `edges[start[b]..start[b + 1]]`.
     start: Vec<u32>,
     edges: Vec<Edge>,
+    /// Row-major cells of `CELL` degrees from the bounding box's south-west corner.
+    cells: Vec<Cell>,
+    cols: usize,
 }
 
 fn band_index() -> &'static BandIndex {
@@ -96,13 +125,28 @@ fn band_of(lat: f64) -> usize {
     ((lat - BBOX.1) / BAND) as usize
 }
 
+fn col_of(lon: f64) -> usize {
+    ((lon - BBOX.0) / CELL) as usize
+}
+
+fn row_of(lat: f64) -> usize {
+    ((lat - BBOX.1) / CELL) as usize
+}
+
 impl BandIndex {
     fn build() -> Self {
         let n_bands = band_of(BBOX.3) + 1;
         let mut per_band: Vec<Vec<Edge>> = vec![Vec::new(); n_bands];
+        let (cols, rows) = (col_of(BBOX.2) + 1, row_of(BBOX.3) + 1);
+        let mut cells = vec![Cell::Outside; cols * rows];
         for ring in RINGS {
             for (i, &(xa, ya)) in ring.iter().enumerate() {
                 let (xb, yb) = ring[(i + 1) % ring.len()];
+                // Every cell the edge's bounding box touches needs a point test.
+                for row in row_of(ya.min(yb))..=row_of(ya.max(yb)) {
+                    cells[row * cols + col_of(xa.min(xb))..=row * cols + col_of(xa.max(xb))]
+                        .fill(Cell::Edge);
+                }
                 if ya == yb {
                     // Horizontal edges never cross a horizontal ray.
                     continue;
@@ -129,15 +173,58 @@ impl BandIndex {
             edges.extend(band);
             start.push(u32::try_from(edges.len()).expect("mask has fewer than 2^32 band edges"));
         }
-        BandIndex { start, edges }
+        let mut index = BandIndex {
+            start,
+            edges,
+            cells,
+            cols,
+        };
+        index.classify_cells(rows);
+        index
+    }
+
+    /// Marks cells that no edge touches as inside or outside, one row at a time: such a cell is
+    /// entirely on one side, so the parity of crossings right of its centre decides.
+    fn classify_cells(&mut self, rows: usize) {
+        let mut xs = Vec::new();
+        for row in 0..rows {
+            let lat = BBOX.1 + (row as f64 + 0.5) * CELL;
+            xs.clear();
+            if lat <= BBOX.3 {
+                xs.extend(self.band(lat).iter().filter_map(|e| e.crossing(lat)));
+            }
+            xs.sort_by(f64::total_cmp);
+            let mut left = 0;
+            for col in 0..self.cols {
+                let lon = BBOX.0 + (col as f64 + 0.5) * CELL;
+                while left < xs.len() && xs[left] <= lon {
+                    left += 1;
+                }
+                let cell = &mut self.cells[row * self.cols + col];
+                if *cell != Cell::Edge {
+                    *cell = if (xs.len() - left) % 2 == 1 {
+                        Cell::Inside
+                    } else {
+                        Cell::Outside
+                    };
+                }
+            }
+        }
+    }
+
+    fn cell_of(&self, lon: f64, lat: f64) -> usize {
+        row_of(lat) * self.cols + col_of(lon)
+    }
+
+    fn band(&self, lat: f64) -> &[Edge] {
+        let b = band_of(lat);
+        &self.edges[self.start[b] as usize..self.start[b + 1] as usize]
     }
 
     fn contains(&self, lon: f64, lat: f64) -> bool {
-        let b = band_of(lat);
-        let edges = &self.edges[self.start[b] as usize..self.start[b + 1] as usize];
         let mut inside = false;
-        for e in edges {
-            if (e.y0 > lat) != (e.y1 > lat) && lon < e.x0 + (lat - e.y0) * e.slope {
+        for e in self.band(lat) {
+            if e.crossing(lat).is_some_and(|x| lon < x) {
                 inside = !inside;
             }
         }

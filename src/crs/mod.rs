@@ -13,8 +13,8 @@
 //! polygon mask ([`in_mainland_china`]) built from Natural Earth: Hong Kong, Macau and Taiwan are
 //! outside, unlike the crude rectangle (72.004–137.8347 E, 0.8293–55.8271 N) that many
 //! implementations test and that shifts Hong Kong, Taipei, Seoul and Hanoi. Outside the mask
-//! GCJ-02 equals WGS-84. The inverse ([`gcj02_to_wgs84`]) iterates to about 10 µm rather than
-//! using the common one-step approximation, which is metres off.
+//! GCJ-02 equals WGS-84. The inverse ([`gcj02_to_wgs84`]) iterates to a few micrometres rather
+//! than using the common one-step approximation, which is up to 2–3 m off.
 //!
 //! # BD-09
 //!
