@@ -63,6 +63,23 @@ pub use china::in_mainland_china;
 pub use gcj02::{gcj02_to_wgs84, wgs84_to_gcj02};
 
 /// A coordinate reference system an input can be in.
+///
+/// Parsed from the study file's names (`wgs84`, `gcj02`, `bd09`, `EPSG:nnnn`; case, `-` and `_`
+/// are ignored) and displayed back in that form.
+///
+/// # Example
+///
+/// ```
+/// use catchment::crs::Crs;
+///
+/// # fn main() -> Result<(), catchment::crs::CrsError> {
+/// assert_eq!("GCJ-02".parse::<Crs>()?, Crs::Gcj02);
+/// assert_eq!("epsg:4547".parse::<Crs>()?, Crs::Epsg(4547));
+/// assert_eq!("EPSG:4326".parse::<Crs>()?, Crs::Wgs84);
+/// assert_eq!(Crs::Epsg(4490).to_string(), "EPSG:4490");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Crs {
@@ -77,6 +94,19 @@ pub enum Crs {
 }
 
 /// Errors of the CRS layer.
+///
+/// # Example
+///
+/// ```
+/// use catchment::crs::{Crs, CrsError};
+///
+/// let err = "utm50".parse::<Crs>().unwrap_err();
+/// assert!(matches!(err, CrsError::Unknown(_)));
+/// assert_eq!(
+///     err.to_string(),
+///     r#"unknown CRS "utm50": expected wgs84, gcj02, bd09 or EPSG:<code>"#
+/// );
+/// ```
 #[derive(Debug, thiserror::Error, PartialEq)]
 #[non_exhaustive]
 pub enum CrsError {
@@ -142,6 +172,23 @@ impl fmt::Display for Crs {
 ///
 /// [`EpsgBackend::default()`] is `EpsgBackend::Proj` when the `proj` feature is on and
 /// [`EpsgBackend::Proj4rs`] otherwise. WGS-84, GCJ-02 and BD-09 never use a backend.
+///
+/// # Example
+///
+/// ```
+/// use catchment::crs::{Crs, EpsgBackend, ToWgs84};
+///
+/// # fn main() -> Result<(), catchment::crs::CrsError> {
+/// // The pure-Rust backend is always there, whatever the features.
+/// let rust = ToWgs84::with_backend(Crs::Epsg(4547), EpsgBackend::Proj4rs)?;
+/// let default = ToWgs84::new(Crs::Epsg(4547))?;
+/// let a = rust.convert(500_000.0, 2_500_000.0)?;
+/// let b = default.convert(500_000.0, 2_500_000.0)?;
+/// assert!((a.0 - b.0).abs() < 1e-8 && (a.1 - b.1).abs() < 1e-8);
+/// assert_eq!(EpsgBackend::Proj4rs.to_string(), "proj4rs");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum EpsgBackend {
