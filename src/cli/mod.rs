@@ -38,8 +38,12 @@ pub struct Failure {
 impl<E: Into<anyhow::Error>> From<E> for Failure {
     fn from(e: E) -> Self {
         let error = e.into();
-        let code = if error.downcast_ref::<catchment::study::StudyError>().is_some()
-            || error.downcast_ref::<catchment::input::InputError>().is_some()
+        let code = if error
+            .downcast_ref::<catchment::study::StudyError>()
+            .is_some()
+            || error
+                .downcast_ref::<catchment::input::InputError>()
+                .is_some()
         {
             EXIT_BAD_INPUT
         } else {

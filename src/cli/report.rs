@@ -19,7 +19,11 @@ fn bbox(r: &Option<Rect<f64>>) -> String {
 
 fn time(t: i64, study: &Study) -> String {
     jiff::Timestamp::from_second(t)
-        .map(|ts| ts.to_zoned(study.timezone.clone()).strftime("%Y-%m-%d %H:%M %:z").to_string())
+        .map(|ts| {
+            ts.to_zoned(study.timezone.clone())
+                .strftime("%Y-%m-%d %H:%M %:z")
+                .to_string()
+        })
         .unwrap_or_else(|_| t.to_string())
 }
 
@@ -33,7 +37,11 @@ pub fn print_report(study: &Study, inputs: &StudyInputs, written: &[PathBuf]) {
         study.privacy.min_devices,
         study.validation.max_accuracy_m
     );
-    let derived = if study.bbox.is_some() { "given" } else { "places + 10 km" };
+    let derived = if study.bbox.is_some() {
+        "given"
+    } else {
+        "places + 10 km"
+    };
     println!("study area {} ({derived})", bbox(&Some(inputs.study_area)));
     println!();
     println!(
@@ -57,7 +65,12 @@ pub fn print_report(study: &Study, inputs: &StudyInputs, written: &[PathBuf]) {
             println!("{:<10}   {n:>8} {code}", "");
         }
         if let Some((a, b)) = r.time_span {
-            println!("{:<10}   time span {} .. {}", "", time(a, study), time(b, study));
+            println!(
+                "{:<10}   time span {} .. {}",
+                "",
+                time(a, study),
+                time(b, study)
+            );
         }
     }
     println!();

@@ -19,7 +19,10 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), Failure> {
     let study = Study::load(&args.study)?;
-    let out = args.output.clone().unwrap_or_else(|| study.outputs.dir.clone());
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| study.outputs.dir.clone());
     validate(&study, &out, args.strict || study.validation.strict)
 }
 

@@ -60,8 +60,18 @@ pub fn read_admin(path: &Path, opts: &ReadOptions) -> Result<Loaded<AdminArea>, 
             what: "admin",
         });
     }
-    let name = |c: &str| opts.columns.get(c).cloned().unwrap_or_else(|| c.to_string());
-    let keys = [name("code"), name("name"), name("level"), name("population")];
+    let name = |c: &str| {
+        opts.columns
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| c.to_string())
+    };
+    let keys = [
+        name("code"),
+        name("name"),
+        name("level"),
+        name("population"),
+    ];
     let to_wgs84 = ToWgs84::new(opts.crs).map_err(|source| InputError::Crs {
         path: path.to_path_buf(),
         source,
@@ -202,9 +212,11 @@ fn ring_to_wgs84(
                 message: format!("position {s:?} is not a pair of finite numbers"),
             });
         }
-        let (lon, lat) = to_wgs84.convert(s[0], s[1]).map_err(|e| RejectReason::Crs {
-            message: e.to_string(),
-        })?;
+        let (lon, lat) = to_wgs84
+            .convert(s[0], s[1])
+            .map_err(|e| RejectReason::Crs {
+                message: e.to_string(),
+            })?;
         if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
             return Err(RejectReason::OutOfRange {
                 lon,
@@ -225,7 +237,10 @@ fn ring_to_wgs84(
     }
     if coords.len() < 4 {
         return Err(RejectReason::InvalidGeometry {
-            message: format!("ring has {} distinct vertices, at least 3 needed", coords.len().saturating_sub(1)),
+            message: format!(
+                "ring has {} distinct vertices, at least 3 needed",
+                coords.len().saturating_sub(1)
+            ),
         });
     }
     Ok((LineString::new(coords), fixed))

@@ -37,7 +37,8 @@ pub fn read_campaigns(
         required: &["poi_id", "branch_id", "start", "end", "new_customers"],
         optional: &["cost"],
     };
-    let poi_ids: Option<HashSet<&str>> = pois.map(|p| p.iter().map(|p| p.poi_id.as_str()).collect());
+    let poi_ids: Option<HashSet<&str>> =
+        pois.map(|p| p.iter().map(|p| p.poi_id.as_str()).collect());
     let branch_ids: Option<HashSet<&str>> =
         branches.map(|b| b.iter().map(|b| b.branch_id.as_str()).collect());
     read_all(path, "campaigns", COLS, &opts.columns, None, |t, row| {
@@ -109,11 +110,12 @@ fn time(opts: &ReadOptions, column: &str, s: &str, is_end: bool) -> Result<i64, 
         column: column.into(),
         value: s.into(),
     };
-    if is_end && s.len() == 10 {
-        if let Ok(d) = s.parse::<jiff::civil::Date>() {
-            let next = d.tomorrow().map_err(|_| bad())?;
-            return opts.time.parse(&next.to_string()).ok_or_else(bad);
-        }
+    if is_end
+        && s.len() == 10
+        && let Ok(d) = s.parse::<jiff::civil::Date>()
+    {
+        let next = d.tomorrow().map_err(|_| bad())?;
+        return opts.time.parse(&next.to_string()).ok_or_else(bad);
     }
     opts.time.parse(s).ok_or_else(bad)
 }

@@ -76,7 +76,9 @@ impl<R: std::io::BufRead> RecordSplitter<R> {
             let first = self.line;
             while self.raw.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
                 if self.line - first >= MAX_RECORD_LINES {
-                    return Err(format!("a quote opened on line {first} is not closed within {MAX_RECORD_LINES} lines"));
+                    return Err(format!(
+                        "a quote opened on line {first} is not closed within {MAX_RECORD_LINES} lines"
+                    ));
                 }
                 let n = self
                     .inner
@@ -102,7 +104,8 @@ impl<R: std::io::BufRead> RecordSplitter<R> {
         let (mut nin, mut nout, mut nend) = (0, 0, 0);
         loop {
             let input = &self.raw[nin..];
-            let (res, i, o, e) = core.read_record(input, &mut self.fields[nout..], &mut self.ends[nend..]);
+            let (res, i, o, e) =
+                core.read_record(input, &mut self.fields[nout..], &mut self.ends[nend..]);
             // csv-core's field ends count from the start of the record across calls.
             nin += i;
             nout += o;
@@ -111,10 +114,14 @@ impl<R: std::io::BufRead> RecordSplitter<R> {
                 csv_core::ReadRecordResult::InputEmpty => {
                     if nin >= self.raw.len() {
                         // Signal the end of input: the record is complete.
-                        let (res, _, o, e) = core.read_record(&[], &mut self.fields[nout..], &mut self.ends[nend..]);
+                        let (res, _, o, e) =
+                            core.read_record(&[], &mut self.fields[nout..], &mut self.ends[nend..]);
                         nout += o;
                         nend += e;
-                        debug_assert!(matches!(res, csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End));
+                        debug_assert!(matches!(
+                            res,
+                            csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End
+                        ));
                         break;
                     }
                 }
@@ -226,11 +233,14 @@ impl CsvTable {
         &mut self,
         row: &mut Row,
     ) -> Result<Option<(u64, Option<RejectReason>)>, InputError> {
-        let Some((line, blank)) = self.reader.next_record().map_err(|message| InputError::Malformed {
-            path: self.path.clone(),
-            line: row.line + 1,
-            message,
-        })?
+        let Some((line, blank)) =
+            self.reader
+                .next_record()
+                .map_err(|message| InputError::Malformed {
+                    path: self.path.clone(),
+                    line: row.line + 1,
+                    message,
+                })?
         else {
             return Ok(None);
         };
@@ -259,7 +269,9 @@ impl CsvTable {
 
     /// The field of the `i`-th asked column (required first, then optional), `""` when absent.
     pub(crate) fn get<'r>(&self, row: &'r Row, i: usize) -> &'r str {
-        self.index[i].and_then(|p| row.fields.get(p)).map_or("", |s| s.as_str())
+        self.index[i]
+            .and_then(|p| row.fields.get(p))
+            .map_or("", |s| s.as_str())
     }
 
     /// Position in the header of the `i`-th asked column.
@@ -291,10 +303,10 @@ pub(crate) fn read_all<T>(
         match result {
             Ok(r) => records.push(r),
             Err(reason) => {
-                if let Some((i, keyer)) = device_column {
-                    if let Some(p) = table.position(i).filter(|&p| p < row.fields.len()) {
-                        row.fields[p] = super::redact_device(keyer, &row.fields[p]);
-                    }
+                if let Some((i, keyer)) = device_column
+                    && let Some(p) = table.position(i).filter(|&p| p < row.fields.len())
+                {
+                    row.fields[p] = super::redact_device(keyer, &row.fields[p]);
                 }
                 rejects.push(super::Reject {
                     line: row.line,
@@ -326,7 +338,9 @@ mod tests {
         let mut s = RecordSplitter::new(text.as_bytes());
         let mut out = Vec::new();
         while let Some((line, blank)) = s.next_record()? {
-            let f = (0..s.len()).map(|i| String::from_utf8_lossy(s.field(i)).into_owned()).collect();
+            let f = (0..s.len())
+                .map(|i| String::from_utf8_lossy(s.field(i)).into_owned())
+                .collect();
             out.push((line, blank, f));
         }
         Ok(out)

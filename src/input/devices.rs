@@ -35,40 +35,43 @@ pub fn read_devices(path: &Path, opts: &ReadOptions) -> Result<Loaded<Device>, I
     };
     let mut seen = HashMap::new();
     let keyer = opts.keyer;
-    read_all(path, "devices", COLS, &opts.columns, Some((0, &keyer)), |t, row| {
-        let raw = t.get(row, 0);
-        if raw.trim().is_empty() {
-            return Err(RejectReason::EmptyDeviceId);
-        }
-        let key = keyer.key(raw);
-        if let Some(&first_line) = seen.get(&key) {
-            return Err(RejectReason::Duplicate {
-                column: "device_id".into(),
-                value: key.to_string(),
-                first_line,
-            });
-        }
-        let tier = non_empty(t.get(row, 1));
-        if let (Some(tier), Some(allowed)) = (&tier, &opts.tiers) {
-            if !allowed.contains(tier) {
+    read_all(
+        path,
+        "devices",
+        COLS,
+        &opts.columns,
+        Some((0, &keyer)),
+        |t, row| {
+            let raw = t.get(row, 0);
+            if raw.trim().is_empty() {
+                return Err(RejectReason::EmptyDeviceId);
+            }
+            let key = keyer.key(raw);
+            if let Some(&first_line) = seen.get(&key) {
+                return Err(RejectReason::Duplicate {
+                    column: "device_id".into(),
+                    value: key.to_string(),
+                    first_line,
+                });
+            }
+            let tier = non_empty(t.get(row, 1));
+            if let (Some(tier), Some(allowed)) = (&tier, &opts.tiers)
+                && !allowed.contains(tier)
+            {
                 return Err(RejectReason::BadValue {
                     column: "tier".into(),
                     value: tier.clone(),
                     expected: format!("one of the study's tiers ({}) or empty", allowed.join(", ")),
                 });
             }
-        }
-        seen.insert(key, row.line);
-        Ok(Device {
-            key,
-            tier,
-            age_band: non_empty(t.get(row, 2)),
-            gender: non_empty(t.get(row, 3)),
-            tags: t
-                .get(row, 4)
-                .split(';')
-                .filter_map(non_empty)
-                .collect(),
-        })
-    })
+            seen.insert(key, row.line);
+            Ok(Device {
+                key,
+                tier,
+                age_band: non_empty(t.get(row, 2)),
+                gender: non_empty(t.get(row, 3)),
+                tags: t.get(row, 4).split(';').filter_map(non_empty).collect(),
+            })
+        },
+    )
 }

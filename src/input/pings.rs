@@ -114,7 +114,12 @@ impl PingReader {
         format: Option<PingFormat>,
         opts: &ReadOptions,
     ) -> Result<Self, InputError> {
-        let names = COLUMNS.map(|c| opts.columns.get(c).cloned().unwrap_or_else(|| c.to_string()));
+        let names = COLUMNS.map(|c| {
+            opts.columns
+                .get(c)
+                .cloned()
+                .unwrap_or_else(|| c.to_string())
+        });
         let ctx = Ctx {
             keyer: opts.keyer,
             time: opts.time.clone(),
@@ -188,7 +193,9 @@ impl PingReader {
             let field = |i: usize| Val::Str(table.get(row, i));
             let result = match bad {
                 Some(reason) => Err(reason),
-                None => self.ctx.validate([field(0), field(1), field(2), field(3), field(4)]),
+                None => self
+                    .ctx
+                    .validate([field(0), field(1), field(2), field(3), field(4)]),
             };
             match result {
                 Ok((key, ts, lon, lat, acc)) => batch.push(key, ts, lon, lat, acc, row.line),
@@ -242,10 +249,10 @@ impl PingReader {
                 let line = src.next_row + 1;
                 src.next_row += 1;
                 let vals = [get(0, i), get(1, i), get(2, i), get(3, i), get(4, i)];
-                match self.ctx.validate(vals.clone()) {
+                match self.ctx.validate(vals) {
                     Ok((key, ts, lon, lat, acc)) => batch.push(key, ts, lon, lat, acc, line),
                     Err(reason) => {
-                        let mut row: Vec<String> = vals.iter().map(Val::to_text).collect();
+                        let mut row: Vec<String> = vals.iter().map(|v| v.to_text()).collect();
                         row[0] = super::redact_device(&self.ctx.keyer, &row[0]);
                         if src.slots[4].is_none() {
                             row.pop();
@@ -294,7 +301,11 @@ impl Iterator for PingReader {
 }
 
 impl ParquetSource {
-    fn open(path: &Path, map: &ColumnMap, batch_size: usize) -> Result<(Self, Vec<String>), InputError> {
+    fn open(
+        path: &Path,
+        map: &ColumnMap,
+        batch_size: usize,
+    ) -> Result<(Self, Vec<String>), InputError> {
         let file = File::open(path).map_err(|source| InputError::Open {
             path: path.to_path_buf(),
             what: "pings",
@@ -323,7 +334,12 @@ impl ParquetSource {
                 .fields()
                 .iter()
                 .position(|f| f.name() == wanted)
-                .or_else(|| schema.fields().iter().position(|f| f.name().eq_ignore_ascii_case(wanted)));
+                .or_else(|| {
+                    schema
+                        .fields()
+                        .iter()
+                        .position(|f| f.name().eq_ignore_ascii_case(wanted))
+                });
             let Some(pos) = pos else {
                 if i == 4 {
                     continue;
@@ -435,7 +451,11 @@ impl<'a> Col<'a> {
     fn get(&self, i: usize) -> Val<'a> {
         macro_rules! v {
             ($a:expr, $f:expr) => {
-                if $a.is_null(i) { Val::Null } else { $f($a.value(i)) }
+                if $a.is_null(i) {
+                    Val::Null
+                } else {
+                    $f($a.value(i))
+                }
             };
         }
         match self {
@@ -477,8 +497,8 @@ enum Val<'a> {
 }
 
 impl Val<'_> {
-    fn to_text(&self) -> String {
-        match *self {
+    fn to_text(self) -> String {
+        match self {
             Val::Null => String::new(),
             Val::Str(s) => s.to_string(),
             Val::Int(v) | Val::Epoch(v) => v.to_string(),
@@ -513,7 +533,10 @@ impl Val<'_> {
 impl Ctx {
     /// A ping from its five fields, or why it is rejected. Checks run in column order, then the
     /// point, then the accuracy, so the first problem a person would see is the one reported.
-    fn validate(&self, [dev, ts, lon, lat, acc]: [Val<'_>; 5]) -> Result<(DeviceKey, i64, f64, f64, f32), RejectReason> {
+    fn validate(
+        &self,
+        [dev, ts, lon, lat, acc]: [Val<'_>; 5],
+    ) -> Result<(DeviceKey, i64, f64, f64, f32), RejectReason> {
         let key = match dev {
             Val::Null => return Err(RejectReason::EmptyDeviceId),
             Val::Str(s) if s.trim().is_empty() => return Err(RejectReason::EmptyDeviceId),
@@ -535,7 +558,11 @@ impl Ctx {
             Val::Int(v) => TimeParser::from_epoch_int(v),
             Val::UInt(v) => TimeParser::from_epoch_int(i64::try_from(v).map_err(|_| bad_time())?),
             Val::Float(v) if v.is_finite() && v.abs() < 9.0e18 => {
-                let s = if v >= super::EPOCH_MS_THRESHOLD as f64 { v / 1000.0 } else { v };
+                let s = if v >= super::EPOCH_MS_THRESHOLD as f64 {
+                    v / 1000.0
+                } else {
+                    v
+                };
                 s.floor() as i64
             }
             Val::Epoch(v) => v,

@@ -36,7 +36,8 @@ pub fn read_branches(path: &Path, opts: &ReadOptions) -> Result<Loaded<Branch>, 
     let mut seen = HashMap::new();
     read_all(path, "branches", COLS, &opts.columns, None, |t, row| {
         let id = unique_id(&mut seen, "branch_id", t.get(row, 0), row.line)?;
-        let (lon, lat) = check.check(number("lon", t.get(row, 2))?, number("lat", t.get(row, 3))?)?;
+        let (lon, lat) =
+            check.check(number("lon", t.get(row, 2))?, number("lat", t.get(row, 3))?)?;
         Ok(Branch {
             branch_id: id,
             name: t.get(row, 1).trim().to_string(),
@@ -80,7 +81,8 @@ pub fn read_pois(path: &Path, opts: &ReadOptions) -> Result<Loaded<Poi>, InputEr
                 column: "category".into(),
             })?
             .to_lowercase();
-        let (lon, lat) = check.check(number("lon", t.get(row, 3))?, number("lat", t.get(row, 4))?)?;
+        let (lon, lat) =
+            check.check(number("lon", t.get(row, 3))?, number("lat", t.get(row, 4))?)?;
         Ok(Poi {
             poi_id: id,
             name: t.get(row, 1).trim().to_string(),

@@ -166,13 +166,31 @@ mod tests {
     #[test]
     fn numbers_and_accuracy() {
         assert_eq!(number("lon", " 7.5 "), Ok(7.5));
-        assert!(matches!(number("lon", ""), Err(RejectReason::Missing { .. })));
-        assert!(matches!(number("lon", "NaN"), Err(RejectReason::NotFinite { .. })));
-        assert!(matches!(number("lon", "inf"), Err(RejectReason::NotFinite { .. })));
-        assert!(matches!(number("lon", "7,5"), Err(RejectReason::NotNumber { .. })));
+        assert!(matches!(
+            number("lon", ""),
+            Err(RejectReason::Missing { .. })
+        ));
+        assert!(matches!(
+            number("lon", "NaN"),
+            Err(RejectReason::NotFinite { .. })
+        ));
+        assert!(matches!(
+            number("lon", "inf"),
+            Err(RejectReason::NotFinite { .. })
+        ));
+        assert!(matches!(
+            number("lon", "7,5"),
+            Err(RejectReason::NotNumber { .. })
+        ));
         assert!(accuracy(None, 200.0).unwrap().is_nan());
         assert_eq!(accuracy(Some(200.0), 200.0), Ok(200.0));
-        assert!(matches!(accuracy(Some(200.5), 200.0), Err(RejectReason::AccuracyTooLarge { .. })));
-        assert!(matches!(accuracy(Some(-1.0), 200.0), Err(RejectReason::AccuracyNegative { .. })));
+        assert!(matches!(
+            accuracy(Some(200.5), 200.0),
+            Err(RejectReason::AccuracyTooLarge { .. })
+        ));
+        assert!(matches!(
+            accuracy(Some(-1.0), 200.0),
+            Err(RejectReason::AccuracyNegative { .. })
+        ));
     }
 }

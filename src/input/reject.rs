@@ -156,13 +156,18 @@ impl fmt::Display for RejectReason {
                 write!(f, "{column} {value:?} is not a finite number")
             }
             Self::OutOfRange { lon, lat, swapped } => {
-                write!(f, "coordinates lon={lon} lat={lat} are out of range (lon in [-180, 180], lat in [-90, 90])")?;
+                write!(
+                    f,
+                    "coordinates lon={lon} lat={lat} are out of range (lon in [-180, 180], lat in [-90, 90])"
+                )?;
                 if *swapped {
                     f.write_str("; lon and lat look swapped")?;
                 }
                 Ok(())
             }
-            Self::NullIsland => f.write_str("coordinates are (0, 0), a placeholder, not a location"),
+            Self::NullIsland => {
+                f.write_str("coordinates are (0, 0), a placeholder, not a location")
+            }
             Self::OutsideStudyArea { lon, lat, swapped } => {
                 write!(f, "point lon={lon} lat={lat} is outside the study area")?;
                 if *swapped {
@@ -190,7 +195,10 @@ impl fmt::Display for RejectReason {
                 expected,
             } => write!(f, "{column} {value:?} is not allowed: expected {expected}"),
             Self::UnknownReference { column, value } => {
-                write!(f, "{column} {value:?} does not match any record of that input")
+                write!(
+                    f,
+                    "{column} {value:?} does not match any record of that input"
+                )
             }
             Self::Crs { message } => write!(f, "coordinate conversion failed: {message}"),
             Self::InvalidGeometry { message } => write!(f, "invalid geometry: {message}"),
@@ -349,12 +357,18 @@ impl RejectLog {
         }
         let mut file = AtomicFile::create(&path).map_err(err)?;
         {
-            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(&mut file);
+            let mut w = csv::WriterBuilder::new()
+                .flexible(true)
+                .from_writer(&mut file);
             let mut head = vec!["line".to_string(), "reason_code".into(), "reason".into()];
             head.extend(self.header.iter().cloned());
             w.write_record(&head).map_err(|e| err(e.into()))?;
             for r in &self.kept {
-                let mut rec = vec![r.line.to_string(), r.reason.code().to_string(), r.reason.to_string()];
+                let mut rec = vec![
+                    r.line.to_string(),
+                    r.reason.code().to_string(),
+                    r.reason.to_string(),
+                ];
                 rec.extend(r.row.iter().cloned());
                 w.write_record(&rec).map_err(|e| err(e.into()))?;
             }

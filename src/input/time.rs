@@ -64,13 +64,19 @@ impl TimeParser {
             return Some(Self::from_epoch_int(v));
         }
         let first = s.as_bytes()[0];
-        if first.is_ascii_digit() && !s.contains(['-', ':']) || first == b'-' && !s[1..].contains('-') {
+        if first.is_ascii_digit() && !s.contains(['-', ':'])
+            || first == b'-' && !s[1..].contains('-')
+        {
             // A decimal number: epoch seconds with a fraction (or milliseconds by magnitude).
             let v = s.parse::<f64>().ok().filter(|v| v.is_finite())?;
             if v.abs() >= 9.0e18 {
                 return None;
             }
-            let secs = if v >= EPOCH_MS_THRESHOLD as f64 { v / 1000.0 } else { v };
+            let secs = if v >= EPOCH_MS_THRESHOLD as f64 {
+                v / 1000.0
+            } else {
+                v
+            };
             return Some(secs.floor() as i64);
         }
         if let Ok(ts) = s.parse::<Timestamp>() {
@@ -140,13 +146,24 @@ mod tests {
         // Summer time: UTC+2.
         assert_eq!(paris.parse("2026-06-01 02:00:00"), Some(1_780_272_000));
         // 2026-03-29 02:30 does not exist in Paris (spring forward): compatible = 03:30 CEST.
-        assert_eq!(paris.parse("2026-03-29T02:30:00"), paris.parse("2026-03-29T03:30:00"));
+        assert_eq!(
+            paris.parse("2026-03-29T02:30:00"),
+            paris.parse("2026-03-29T03:30:00")
+        );
     }
 
     #[test]
     fn garbage_is_not_a_time() {
         let p = shanghai();
-        for s in ["", "abc", "2026-13-01", "NaN", "inf", "1e400", "2026-06-01T25:00:00"] {
+        for s in [
+            "",
+            "abc",
+            "2026-13-01",
+            "NaN",
+            "inf",
+            "1e400",
+            "2026-06-01T25:00:00",
+        ] {
             assert_eq!(p.parse(s), None, "{s:?}");
         }
     }

@@ -19,7 +19,10 @@ pub const STUDY_AREA_MARGIN_M: f64 = 10_000.0;
 pub fn grow_by_meters(rect: Rect<f64>, meters: f64) -> Rect<f64> {
     // Metres per degree of latitude are at least 110,574 (at the equator).
     let dlat = meters / 110_574.0;
-    let far_lat = (rect.min().y - dlat).abs().max((rect.max().y + dlat).abs()).min(89.0);
+    let far_lat = (rect.min().y - dlat)
+        .abs()
+        .max((rect.max().y + dlat).abs())
+        .min(89.0);
     let dlon = (meters / (111_320.0 * far_lat.to_radians().cos())).min(180.0);
     Rect::new(
         coord! { x: (rect.min().x - dlon).max(-180.0), y: (rect.min().y - dlat).max(-90.0) },
@@ -44,7 +47,12 @@ pub fn extent(points: impl IntoIterator<Item = (f64, f64)>) -> Option<Rect<f64>>
 /// The union of two optional rectangles.
 pub fn union(a: Option<Rect<f64>>, b: Option<Rect<f64>>) -> Option<Rect<f64>> {
     match (a, b) {
-        (Some(a), Some(b)) => extent([(a.min().x, a.min().y), (a.max().x, a.max().y), (b.min().x, b.min().y), (b.max().x, b.max().y)]),
+        (Some(a), Some(b)) => extent([
+            (a.min().x, a.min().y),
+            (a.max().x, a.max().y),
+            (b.min().x, b.min().y),
+            (b.max().x, b.max().y),
+        ]),
         (a, None) => a,
         (None, b) => b,
     }

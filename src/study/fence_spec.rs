@@ -172,7 +172,10 @@ impl FenceSpec {
                 None => format!("grid_h3r{}", h3_resolution.unwrap_or(9)),
             },
             Self::Admin { code, name, .. } => {
-                format!("admin_{}", code.as_deref().or(name.as_deref()).unwrap_or(""))
+                format!(
+                    "admin_{}",
+                    code.as_deref().or(name.as_deref()).unwrap_or("")
+                )
             }
             Self::Travel { mode, minutes, .. } => {
                 let m = match mode {
@@ -215,7 +218,10 @@ impl FenceSpec {
             if v.is_finite() && v > 0.0 {
                 Ok(())
             } else {
-                Err((key.to_string(), format!("must be a positive number, got {v}")))
+                Err((
+                    key.to_string(),
+                    format!("must be a positive number, got {v}"),
+                ))
             }
         };
         let increasing = |key: &str, v: &[f64]| {
@@ -226,7 +232,10 @@ impl FenceSpec {
                 positive(key, *w)?;
             }
             if v.windows(2).any(|w| w[0] >= w[1]) {
-                return Err((key.to_string(), format!("must be strictly increasing, got {v:?}")));
+                return Err((
+                    key.to_string(),
+                    format!("must be strictly increasing, got {v:?}"),
+                ));
             }
             Ok(())
         };
@@ -282,7 +291,9 @@ impl FenceSpec {
                     if !ok {
                         return Err((
                             "over".into(),
-                            format!("expected \"study_area\", \"admin:<code>\" or \"fence:<id>\", got {o:?}"),
+                            format!(
+                                "expected \"study_area\", \"admin:<code>\" or \"fence:<id>\", got {o:?}"
+                            ),
                         ));
                     }
                 }

@@ -2,8 +2,8 @@
 
 use super::{Study, StudyError, area};
 use crate::input::{
-    AdminArea, Branch, Campaign, Device, InputError, Loaded, PingReader, Poi, RejectLog, read_admin,
-    read_branches, read_campaigns, read_devices, read_pois,
+    AdminArea, Branch, Campaign, Device, InputError, Loaded, PingReader, Poi, RejectLog,
+    read_admin, read_branches, read_campaigns, read_devices, read_pois,
 };
 use geo::{BoundingRect, Rect};
 use std::path::{Path, PathBuf};
@@ -110,7 +110,9 @@ impl StudyInputs {
         let study_area = match bbox {
             Some(b) => b,
             None => {
-                let places = [b_bounds, p_bounds, a_bounds, r_bounds].into_iter().fold(None, area::union);
+                let places = [b_bounds, p_bounds, a_bounds, r_bounds]
+                    .into_iter()
+                    .fold(None, area::union);
                 // Branches are required and were read, so at least one place exists unless every
                 // branch was rejected.
                 let places = places.ok_or_else(|| InputError::Empty {
@@ -169,12 +171,21 @@ impl StudyInputs {
     ///
     /// # Errors
     /// As [`PingReader`]'s iteration; with `strict`, [`InputError::Strict`] on any reject.
-    pub fn scan_pings(&self, study: &Study, strict: bool) -> Option<Result<InputReport, InputError>> {
+    pub fn scan_pings(
+        &self,
+        study: &Study,
+        strict: bool,
+    ) -> Option<Result<InputReport, InputError>> {
         let mut reader = match self.ping_reader(study)? {
             Ok(r) => r,
             Err(e) => return Some(Err(e)),
         };
-        let path = study.inputs.pings.as_ref().map(|s| s.path.clone()).unwrap_or_default();
+        let path = study
+            .inputs
+            .pings
+            .as_ref()
+            .map(|s| s.path.clone())
+            .unwrap_or_default();
         let (mut valid, mut bounds, mut span) = (0u64, None::<Rect<f64>>, None::<(i64, i64)>);
         for batch in &mut reader {
             let batch = match batch {
@@ -242,11 +253,11 @@ fn pbf_extent(path: &Path) -> Result<(Option<Rect<f64>>, u64), StudyError> {
     let mut blobs = osmpbf::BlobReader::from_path(path).map_err(err)?;
     if let Some(first) = blobs.next() {
         let first = first.map_err(err)?;
-        if let Ok(header) = first.to_headerblock() {
-            if let Some(b) = header.bbox() {
-                let rect = area::extent([(b.left, b.top), (b.right, b.bottom)]);
-                return Ok((rect, 0));
-            }
+        if let Ok(header) = first.to_headerblock()
+            && let Some(b) = header.bbox()
+        {
+            let rect = area::extent([(b.left, b.top), (b.right, b.bottom)]);
+            return Ok((rect, 0));
         }
     }
     let reader = osmpbf::ElementReader::from_path(path).map_err(err)?;

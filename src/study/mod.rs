@@ -220,12 +220,13 @@ impl Study {
                 message: e.message().trim().to_string(),
             }
         })?;
-        let invalid = |span: std::ops::Range<usize>, key: &str, message: String| StudyError::Invalid {
-            path: path.to_path_buf(),
-            line: line_col(span.start).0,
-            key: key.to_string(),
-            message,
-        };
+        let invalid =
+            |span: std::ops::Range<usize>, key: &str, message: String| StudyError::Invalid {
+                path: path.to_path_buf(),
+                line: line_col(span.start).0,
+                key: key.to_string(),
+                message,
+            };
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -235,7 +236,10 @@ impl Study {
             return Err(invalid(raw.salt.span(), "salt", "must not be empty".into()));
         }
         let (timezone_name, timezone) = match &raw.timezone {
-            None => ("Asia/Shanghai".to_string(), TimeZone::get("Asia/Shanghai").expect("bundled tzdb")),
+            None => (
+                "Asia/Shanghai".to_string(),
+                TimeZone::get("Asia/Shanghai").expect("bundled tzdb"),
+            ),
             Some(tz) => {
                 let zone = TimeZone::get(tz.get_ref()).map_err(|_| {
                     invalid(tz.span(), "timezone", format!("{:?} is not an IANA time zone (e.g. \"Asia/Shanghai\", \"Europe/Monaco\")", tz.get_ref()))
@@ -245,13 +249,21 @@ impl Study {
         };
         let parse_crs = |c: &Option<toml::Spanned<String>>, key: &str, default: Crs| match c {
             None => Ok(default),
-            Some(s) => s.get_ref().parse::<Crs>().map_err(|e| invalid(s.span(), key, e.to_string())),
+            Some(s) => s
+                .get_ref()
+                .parse::<Crs>()
+                .map_err(|e| invalid(s.span(), key, e.to_string())),
         };
         let crs = parse_crs(&raw.crs, "crs", Crs::Wgs84)?;
         let h3_resolution = match &raw.h3_resolution {
             None => h3o::Resolution::Nine,
-            Some(r) => h3o::Resolution::try_from(*r.get_ref())
-                .map_err(|_| invalid(r.span(), "h3_resolution", format!("must be 0 to 15, got {}", r.get_ref())))?,
+            Some(r) => h3o::Resolution::try_from(*r.get_ref()).map_err(|_| {
+                invalid(
+                    r.span(),
+                    "h3_resolution",
+                    format!("must be 0 to 15, got {}", r.get_ref()),
+                )
+            })?,
         };
         let bbox = match &raw.bbox {
             None => None,
@@ -268,7 +280,10 @@ impl Study {
                     return Err(invalid(
                         b.span(),
                         "bbox",
-                        format!("expected [min_lon, min_lat, max_lon, max_lat] in WGS-84 degrees with min < max, got {:?}", b.get_ref()),
+                        format!(
+                            "expected [min_lon, min_lat, max_lon, max_lat] in WGS-84 degrees with min < max, got {:?}",
+                            b.get_ref()
+                        ),
                     ));
                 }
                 Some(Rect::new(coord! { x: x0, y: y0 }, coord! { x: x1, y: y1 }))
@@ -278,13 +293,23 @@ impl Study {
             None => 200.0,
             Some(m) if m.get_ref().is_finite() && *m.get_ref() > 0.0 => *m.get_ref(),
             Some(m) => {
-                return Err(invalid(m.span(), "validation.max_accuracy_m", format!("must be a positive number of metres, got {}", m.get_ref())));
+                return Err(invalid(
+                    m.span(),
+                    "validation.max_accuracy_m",
+                    format!("must be a positive number of metres, got {}", m.get_ref()),
+                ));
             }
         };
         let min_devices = match &raw.privacy.min_devices {
             None => 10,
             Some(m) if *m.get_ref() >= 1 => *m.get_ref(),
-            Some(m) => return Err(invalid(m.span(), "privacy.min_devices", "must be at least 1".into())),
+            Some(m) => {
+                return Err(invalid(
+                    m.span(),
+                    "privacy.min_devices",
+                    "must be at least 1".into(),
+                ));
+            }
         };
         let mob = &raw.mobility;
         let mobility = MobilityParams {
@@ -298,12 +323,21 @@ impl Study {
         for (key, v) in [
             ("mobility.stay_radius_m", mobility.stay_radius_m),
             ("mobility.stay_min_minutes", mobility.stay_min_minutes),
-            ("mobility.stay_max_gap_minutes", mobility.stay_max_gap_minutes),
+            (
+                "mobility.stay_max_gap_minutes",
+                mobility.stay_max_gap_minutes,
+            ),
             ("mobility.poi_radius_m", mobility.poi_radius_m),
         ] {
             if !(v.is_finite() && v > 0.0) {
-                let at = text.find(key.rsplit('.').next().unwrap_or(key)).unwrap_or(0);
-                return Err(invalid(at..at, key, format!("must be a positive number, got {v}")));
+                let at = text
+                    .find(key.rsplit('.').next().unwrap_or(key))
+                    .unwrap_or(0);
+                return Err(invalid(
+                    at..at,
+                    key,
+                    format!("must be a positive number, got {v}"),
+                ));
             }
         }
 
@@ -314,7 +348,11 @@ impl Study {
                     "csv" => PingFormat::Csv,
                     "parquet" => PingFormat::Parquet,
                     other => {
-                        return Err(invalid(s.span(), &format!("inputs.{what}.format"), format!("expected \"csv\" or \"parquet\", got {other:?}")));
+                        return Err(invalid(
+                            s.span(),
+                            &format!("inputs.{what}.format"),
+                            format!("expected \"csv\" or \"parquet\", got {other:?}"),
+                        ));
                     }
                 }),
             };
@@ -322,10 +360,16 @@ impl Study {
                 path: dir.join(&f.path),
                 format,
                 crs: parse_crs(&f.crs, &format!("inputs.{what}.crs"), crs)?,
-                columns: f.columns.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                columns: f
+                    .columns
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
             })
         };
-        let opt = |f: &Option<file::InputFile>, what: &str| f.as_ref().map(|f| input(f, what)).transpose();
+        let opt = |f: &Option<file::InputFile>, what: &str| {
+            f.as_ref().map(|f| input(f, what)).transpose()
+        };
         let inputs = Inputs {
             pings: opt(&raw.inputs.pings, "pings")?,
             devices: opt(&raw.inputs.devices, "devices")?,
@@ -341,10 +385,21 @@ impl Study {
         for (i, f) in raw.fences.iter().enumerate() {
             let spec = f.get_ref();
             if let Err((key, message)) = spec.check() {
-                return Err(invalid(f.span(), &format!("fences[{i}] ({}).{key}", spec.kind()), message));
+                return Err(invalid(
+                    f.span(),
+                    &format!("fences[{i}] ({}).{key}", spec.kind()),
+                    message,
+                ));
             }
             if !ids.insert(spec.id()) {
-                return Err(invalid(f.span(), &format!("fences[{i}].id"), format!("fence id {:?} is used twice; give one of them an `id`", spec.id())));
+                return Err(invalid(
+                    f.span(),
+                    &format!("fences[{i}].id"),
+                    format!(
+                        "fence id {:?} is used twice; give one of them an `id`",
+                        spec.id()
+                    ),
+                ));
             }
             fences.push(spec.clone());
         }
@@ -354,7 +409,11 @@ impl Study {
             Some(l) => {
                 if let Some(bad) = l.iter().find(|n| !LAYERS.contains(&n.as_str())) {
                     let at = text.find("layers").unwrap_or(0);
-                    return Err(invalid(at..at, "outputs.layers", format!("unknown layer {bad:?}; layers are {}", LAYERS.join(", "))));
+                    return Err(invalid(
+                        at..at,
+                        "outputs.layers",
+                        format!("unknown layer {bad:?}; layers are {}", LAYERS.join(", ")),
+                    ));
                 }
                 l.clone()
             }

@@ -36,20 +36,35 @@ fn unknown_fence_key_is_an_error() {
     let err = parse(&format!("{MIN}[[fences]]\nkind = \"radius\"\nmeter = 5\n")).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("meter"), "{text}");
-    assert!(matches!(err, StudyError::Parse { line: 5..=7, .. }), "{text}");
+    assert!(
+        matches!(err, StudyError::Parse { line: 5..=7, .. }),
+        "{text}"
+    );
 }
 
 #[test]
 fn bad_values_name_key_and_line() {
     let err = parse(&format!("timezone = \"Mars/Olympus\"\n{MIN}")).unwrap_err();
-    assert!(matches!(&err, StudyError::Invalid { line: 1, key, .. } if key == "timezone"), "{err}");
-    let err = parse(&format!("{MIN}[[fences]]\nkind = \"travel\"\nmode = \"walk\"\nminutes = 10\nintervals = [5, 15]\n")).unwrap_err();
-    assert!(matches!(&err, StudyError::Invalid { line: 5, key, .. } if key.contains("intervals")), "{err}");
+    assert!(
+        matches!(&err, StudyError::Invalid { line: 1, key, .. } if key == "timezone"),
+        "{err}"
+    );
+    let err = parse(&format!(
+        "{MIN}[[fences]]\nkind = \"travel\"\nmode = \"walk\"\nminutes = 10\nintervals = [5, 15]\n"
+    ))
+    .unwrap_err();
+    assert!(
+        matches!(&err, StudyError::Invalid { line: 5, key, .. } if key.contains("intervals")),
+        "{err}"
+    );
     let err = parse(&format!("h3_resolution = 16\n{MIN}")).unwrap_err();
     assert!(matches!(&err, StudyError::Invalid { line: 1, .. }), "{err}");
     let err = parse(&format!("bbox = [10, 0, 5, 1]\n{MIN}")).unwrap_err();
     assert!(err.to_string().contains("bbox"), "{err}");
-    let err = parse(&format!("{MIN}[[fences]]\nkind = \"travel\"\nmode = \"fly\"\n")).unwrap_err();
+    let err = parse(&format!(
+        "{MIN}[[fences]]\nkind = \"travel\"\nmode = \"fly\"\n"
+    ))
+    .unwrap_err();
     assert!(err.to_string().contains("fly"), "{err}");
 }
 
@@ -60,8 +75,14 @@ fn fences_get_ids_and_defaults() {
     ))
     .unwrap();
     let ids: Vec<String> = s.fences.iter().map(FenceSpec::id).collect();
-    assert_eq!(ids, ["radius_1000", "rings_500_1000", "nine_grid_500", "drive_15"]);
-    let err = parse(&format!("{MIN}[[fences]]\nkind = \"radius\"\n[[fences]]\nkind = \"radius\"\n")).unwrap_err();
+    assert_eq!(
+        ids,
+        ["radius_1000", "rings_500_1000", "nine_grid_500", "drive_15"]
+    );
+    let err = parse(&format!(
+        "{MIN}[[fences]]\nkind = \"radius\"\n[[fences]]\nkind = \"radius\"\n"
+    ))
+    .unwrap_err();
     assert!(err.to_string().contains("used twice"), "{err}");
 }
 

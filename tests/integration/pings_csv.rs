@@ -34,7 +34,14 @@ fn every_bad_row_is_rejected_with_its_line() {
 #[test]
 fn swap_hints_are_given() {
     let (_, _, log) = read_all(&fixture("inputs/pings_bad.csv"), &ping_options());
-    let reason = |line| log.rejects().iter().find(|r| r.line == line).unwrap().reason.to_string();
+    let reason = |line| {
+        log.rejects()
+            .iter()
+            .find(|r| r.line == line)
+            .unwrap()
+            .reason
+            .to_string()
+    };
     assert!(reason(11).contains("look swapped"));
     assert!(!reason(12).contains("swapped"));
     assert!(reason(15).contains("look swapped"));
@@ -86,15 +93,25 @@ fn missing_column_and_empty_file_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pings.csv");
     std::fs::write(&path, "device_id,time,lon,lat\nd1,1,7.42,43.73\n").unwrap();
-    let err = PingReader::open(&path, None, &ping_options()).err().unwrap();
-    assert!(matches!(&err, InputError::MissingColumn { column, .. } if column == "ts"), "{err}");
-    assert!(err.to_string().contains("device_id, time, lon, lat"), "{err}");
+    let err = PingReader::open(&path, None, &ping_options())
+        .err()
+        .unwrap();
+    assert!(
+        matches!(&err, InputError::MissingColumn { column, .. } if column == "ts"),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("device_id, time, lon, lat"),
+        "{err}"
+    );
 
     std::fs::write(&path, "device_id,ts,lon,lat\n").unwrap();
     let mut r = PingReader::open(&path, None, &ping_options()).unwrap();
     assert!(matches!(r.next(), Some(Err(InputError::Empty { .. }))));
 
-    let err = PingReader::open(&dir.path().join("nope.csv"), None, &ping_options()).err().unwrap();
+    let err = PingReader::open(&dir.path().join("nope.csv"), None, &ping_options())
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("nope.csv"), "{err}");
 }
 
@@ -104,7 +121,12 @@ fn remapped_columns_are_read() {
     let path = dir.path().join("pings.csv");
     std::fs::write(&path, "uid,time,x,y\nd1,1780300000,7.42,43.73\n").unwrap();
     let mut opts = ping_options();
-    for (a, b) in [("device_id", "uid"), ("ts", "time"), ("lon", "x"), ("lat", "y")] {
+    for (a, b) in [
+        ("device_id", "uid"),
+        ("ts", "time"),
+        ("lon", "x"),
+        ("lat", "y"),
+    ] {
         opts.columns.insert(a.into(), b.into());
     }
     let (valid, rejects, _) = read_all(&path, &opts);

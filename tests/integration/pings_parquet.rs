@@ -1,7 +1,10 @@
 //! Pings from Parquet (written here with the parquet crate): the same checks as CSV, typed columns.
 
 use crate::util::{ping_options, read_all};
-use arrow_array::{ArrayRef, Float32Array, Float64Array, Int64Array, RecordBatch, StringArray, TimestampMillisecondArray, UInt64Array};
+use arrow_array::{
+    ArrayRef, Float32Array, Float64Array, Int64Array, RecordBatch, StringArray,
+    TimestampMillisecondArray, UInt64Array,
+};
 use parquet::arrow::ArrowWriter;
 use std::path::Path;
 use std::sync::Arc;
@@ -21,24 +24,78 @@ fn write(path: &Path, cols: Vec<(&str, ArrayRef)>) {
 fn every_bad_row_is_rejected_with_its_row_number() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pings.parquet");
-    let ids = ["d1", "", "d3", "d3", "d3", "d3", "d3", "d3", "d3", "d3", "d3", "d3", "d3", "d4"];
+    let ids = [
+        "d1", "", "d3", "d3", "d3", "d3", "d3", "d3", "d3", "d3", "d3", "d3", "d3", "d4",
+    ];
     let dev: ArrayRef = Arc::new(StringArray::from(
-        ids.iter().enumerate().map(|(i, s)| if i == 11 { None } else { Some(*s) }).collect::<Vec<_>>(),
+        ids.iter()
+            .enumerate()
+            .map(|(i, s)| if i == 11 { None } else { Some(*s) })
+            .collect::<Vec<_>>(),
     ));
     let t = 1_780_300_000i64;
     let ts: ArrayRef = Arc::new(Int64Array::from(vec![
-        Some(t), Some(t), None, Some(t), Some(t), Some(t), Some(t), Some(t), Some(t), Some(t), Some(t), Some(t), Some(t), Some(t * 1000),
+        Some(t),
+        Some(t),
+        None,
+        Some(t),
+        Some(t),
+        Some(t),
+        Some(t),
+        Some(t),
+        Some(t),
+        Some(t),
+        Some(t),
+        Some(t),
+        Some(t),
+        Some(t * 1000),
     ]));
     let lon: ArrayRef = Arc::new(Float64Array::from(vec![
-        Some(7.42), Some(7.42), Some(7.42), None, Some(f64::NAN), Some(f64::INFINITY), Some(7.42), Some(0.0), Some(2.35), Some(43.73), Some(7.42), Some(7.42), Some(7.42), Some(7.43),
+        Some(7.42),
+        Some(7.42),
+        Some(7.42),
+        None,
+        Some(f64::NAN),
+        Some(f64::INFINITY),
+        Some(7.42),
+        Some(0.0),
+        Some(2.35),
+        Some(43.73),
+        Some(7.42),
+        Some(7.42),
+        Some(7.42),
+        Some(7.43),
     ]));
     let lat: ArrayRef = Arc::new(Float64Array::from(vec![
-        43.73, 43.73, 43.73, 43.73, 43.73, 43.73, 93.73, 0.0, 48.85, 7.42, 43.73, 43.73, 43.73, 43.74,
+        43.73, 43.73, 43.73, 43.73, 43.73, 43.73, 93.73, 0.0, 48.85, 7.42, 43.73, 43.73, 43.73,
+        43.74,
     ]));
     let acc: ArrayRef = Arc::new(Float32Array::from(vec![
-        Some(5.0), Some(5.0), Some(5.0), Some(5.0), Some(5.0), Some(5.0), Some(5.0), Some(5.0), Some(5.0), Some(5.0), Some(250.0), None, Some(-1.0), None,
+        Some(5.0),
+        Some(5.0),
+        Some(5.0),
+        Some(5.0),
+        Some(5.0),
+        Some(5.0),
+        Some(5.0),
+        Some(5.0),
+        Some(5.0),
+        Some(5.0),
+        Some(250.0),
+        None,
+        Some(-1.0),
+        None,
     ]));
-    write(&path, vec![("device_id", dev), ("ts", ts), ("lon", lon), ("lat", lat), ("accuracy_m", acc)]);
+    write(
+        &path,
+        vec![
+            ("device_id", dev),
+            ("ts", ts),
+            ("lon", lon),
+            ("lat", lat),
+            ("accuracy_m", acc),
+        ],
+    );
     let (valid, rejects, log) = read_all(&path, &ping_options());
     assert_eq!(valid, [1, 14]);
     assert_eq!(
@@ -73,16 +130,43 @@ fn typed_columns_match_csv_keys_and_times() {
     write(
         &pq,
         vec![
-            ("device_id", Arc::new(UInt64Array::from(vec![42u64, 42, 7, 7, 9, 9])) as ArrayRef),
-            ("ts", Arc::new(TimestampMillisecondArray::from(vec![t * 1000, t * 1000 + 999, t * 1000, t * 1000, t * 1000, t * 1000])) as ArrayRef),
-            ("lon", Arc::new(Float64Array::from(vec![7.42; 6])) as ArrayRef),
-            ("lat", Arc::new(Float64Array::from(vec![43.73; 6])) as ArrayRef),
+            (
+                "device_id",
+                Arc::new(UInt64Array::from(vec![42u64, 42, 7, 7, 9, 9])) as ArrayRef,
+            ),
+            (
+                "ts",
+                Arc::new(TimestampMillisecondArray::from(vec![
+                    t * 1000,
+                    t * 1000 + 999,
+                    t * 1000,
+                    t * 1000,
+                    t * 1000,
+                    t * 1000,
+                ])) as ArrayRef,
+            ),
+            (
+                "lon",
+                Arc::new(Float64Array::from(vec![7.42; 6])) as ArrayRef,
+            ),
+            (
+                "lat",
+                Arc::new(Float64Array::from(vec![43.73; 6])) as ArrayRef,
+            ),
         ],
     );
     std::fs::write(&csv, format!("device_id,ts,lon,lat\n42,{t},7.42,43.73\n")).unwrap();
     let opts = ping_options();
-    let batch = catchment::input::PingReader::open(&pq, None, &opts).unwrap().next().unwrap().unwrap();
-    let from_csv = catchment::input::PingReader::open(&csv, None, &opts).unwrap().next().unwrap().unwrap();
+    let batch = catchment::input::PingReader::open(&pq, None, &opts)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let from_csv = catchment::input::PingReader::open(&csv, None, &opts)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
     assert_eq!(batch.len(), 6);
     assert_eq!(batch.device[0], from_csv.device[0]);
     assert_eq!(batch.ts[..2], [t, t]);
@@ -96,14 +180,27 @@ fn wrong_type_and_missing_column_are_errors() {
     write(
         &path,
         vec![
-            ("device_id", Arc::new(StringArray::from(vec!["a"; 6])) as ArrayRef),
+            (
+                "device_id",
+                Arc::new(StringArray::from(vec!["a"; 6])) as ArrayRef,
+            ),
             ("ts", Arc::new(Int64Array::from(vec![1i64; 6])) as ArrayRef),
-            ("lon", Arc::new(Float64Array::from(vec![7.42; 6])) as ArrayRef),
+            (
+                "lon",
+                Arc::new(Float64Array::from(vec![7.42; 6])) as ArrayRef,
+            ),
         ],
     );
-    let err = catchment::input::PingReader::open(&path, None, &ping_options()).err().unwrap();
-    assert!(err.to_string().contains("missing required column \"lat\""), "{err}");
+    let err = catchment::input::PingReader::open(&path, None, &ping_options())
+        .err()
+        .unwrap();
+    assert!(
+        err.to_string().contains("missing required column \"lat\""),
+        "{err}"
+    );
     std::fs::write(&path, b"not parquet").unwrap();
-    let err = catchment::input::PingReader::open(&path, None, &ping_options()).err().unwrap();
+    let err = catchment::input::PingReader::open(&path, None, &ping_options())
+        .err()
+        .unwrap();
     assert!(err.to_string().contains("pings.parquet"), "{err}");
 }

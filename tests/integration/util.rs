@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
 }
 
 /// Runs the `catchment` binary with `args` in `dir`.
@@ -28,13 +30,24 @@ pub fn ping_options() -> catchment::input::ReadOptions {
 }
 
 /// Reads every ping of `path`; returns (valid lines, rejects as (line, code)).
-pub fn read_all(path: &Path, opts: &catchment::input::ReadOptions) -> (Vec<u64>, Vec<(u64, &'static str)>, catchment::input::RejectLog) {
+pub fn read_all(
+    path: &Path,
+    opts: &catchment::input::ReadOptions,
+) -> (
+    Vec<u64>,
+    Vec<(u64, &'static str)>,
+    catchment::input::RejectLog,
+) {
     let mut reader = catchment::input::PingReader::open(path, None, opts).unwrap();
     let mut lines = Vec::new();
     for b in &mut reader {
         lines.extend(b.unwrap().line);
     }
     let rejects = reader.into_rejects();
-    let codes = rejects.rejects().iter().map(|r| (r.line, r.reason.code())).collect();
+    let codes = rejects
+        .rejects()
+        .iter()
+        .map(|r| (r.line, r.reason.code()))
+        .collect();
     (lines, codes, rejects)
 }

@@ -6,7 +6,10 @@ use crate::util::{catchment, fixture, text};
 fn reports_every_reject_and_writes_files() {
     let out = tempfile::tempdir().unwrap();
     let study = fixture("inputs/study.toml");
-    let o = catchment(out.path(), &["validate", study.to_str().unwrap(), "-o", "."]);
+    let o = catchment(
+        out.path(),
+        &["validate", study.to_str().unwrap(), "-o", "."],
+    );
     let stdout = text(&o.stdout);
     assert!(o.status.success(), "{}{}", stdout, text(&o.stderr));
     assert!(stdout.contains("rejects  32 in total"), "{stdout}");
@@ -23,24 +26,37 @@ fn reports_every_reject_and_writes_files() {
         assert!(f.starts_with("line,reason_code,reason,"), "{f}");
     }
     let devices = std::fs::read_to_string(out.path().join("rejects/devices.csv")).unwrap();
-    assert!(!devices.contains(",d1,") && !devices.contains("d6"), "{devices}");
+    assert!(
+        !devices.contains(",d1,") && !devices.contains("d6"),
+        "{devices}"
+    );
 }
 
 #[test]
 fn strict_fails_naming_file_and_line() {
     let out = tempfile::tempdir().unwrap();
     let study = fixture("inputs/study.toml");
-    let o = catchment(out.path(), &["validate", study.to_str().unwrap(), "-o", ".", "--strict"]);
+    let o = catchment(
+        out.path(),
+        &["validate", study.to_str().unwrap(), "-o", ".", "--strict"],
+    );
     assert_eq!(o.status.code(), Some(2));
     let err = text(&o.stderr);
-    assert!(err.contains("branches.csv") && err.contains("line 4"), "{err}");
+    assert!(
+        err.contains("branches.csv") && err.contains("line 4"),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_study_and_missing_file_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let study = dir.path().join("s.toml");
-    std::fs::write(&study, "name = \"x\"\nsalt = \"s\"\n[inputs]\nbranches = { path = \"none.csv\" }\n").unwrap();
+    std::fs::write(
+        &study,
+        "name = \"x\"\nsalt = \"s\"\n[inputs]\nbranches = { path = \"none.csv\" }\n",
+    )
+    .unwrap();
     let o = catchment(dir.path(), &["validate", "s.toml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("none.csv"), "{}", text(&o.stderr));
