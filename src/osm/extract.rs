@@ -1,0 +1,570 @@
+//! City extraction: the bank's branches, categorised POIs and admin areas from one extract.
+//!
+//! # What is extracted
+//! - **Branches**: `amenity=bank` nodes and ways whose `brand`, `name` or `operator` matches the
+//!   bank's brand ([`matches_brand`]); id `osm:n<ID>` / `osm:w<ID>`; a way is placed at an
+//!   interior point of its outline.
+//! - **POIs**: nodes, ways and multipolygon relations with a category from the
+//!   [tag table](super::poi_category); other banks are `bank` POIs whose brand is their `brand`
+//!   tag, else `operator`, else `name` (so `category = bank` with another brand is a competitor).
+//!   The `opening_hours` tag is kept. Transit stops are deduplicated (below).
+//! - **Admin areas**: `boundary=administrative` relations at the requested `admin_level`,
+//!   assembled by [`MultipolygonBuilder`]; code = the `ref` tag when present and unique, else
+//!   `osm:r<ID>`; population joined from GeoNames ([`join_population`]).
+//!
+//! # Transit deduplication
+//! OSM maps one stop as several elements: a platform (where people wait, often also
+//! `highway=bus_stop`), a stop position on the road, sometimes a platform outline as a way, and
+//! for rail a station. One POI per stop is kept:
+//! - a stop area (`public_transport=stop_area` relation) that has a station is represented by the
+//!   station alone;
+//! - a stop position is dropped when a platform within 50 m shares its stop area or its folded
+//!   name (or either is unnamed);
+//! - a platform way is dropped when a platform node within 50 m shares its stop area or its name.
+//!
+//! Output order is deterministic: by element type (node, way, relation), then numeric id.
+
+use super::OsmError;
+use super::category::{TransitKind, poi_category, transit_kind};
+use super::multipolygon::{AreaIssue, MultipolygonBuilder};
+use super::population::{GeoNamesPlace, PopulationMatch, fold_name, join_population};
+use super::reader::{MemberKind, OsmData, ReadStats, Selection, read_pbf};
+use super::tags::{TagFilter, Tags};
+use crate::{AdminArea, Branch, Poi};
+use geo::{Coord, GeodesicArea, InteriorPoint, MultiPolygon, Polygon};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// Transit elements closer than this (metres) may be the same stop.
+const SAME_STOP_M: f64 = 50.0;
+
+/// What to extract and how to close admin boundaries.
+///
+/// # Example
+/// ```
+/// use catchment::osm::ExtractOptions;
+///
+/// let opts = ExtractOptions::new("BNP Paribas", "10").chord_max_m(None);
+/// assert_eq!(opts.admin_level, "10");
+/// ```
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    /// The bank's brand, matched against `brand`, `name` and `operator`.
+    pub brand: String,
+    /// The OSM `admin_level` of the admin areas (e.g. `"10"` for Monaco's quarters).
+    pub admin_level: String,
+    /// A boundary (e.g. the country) along which open admin rings are closed.
+    pub boundary: Option<MultiPolygon<f64>>,
+    /// How far (metres) a dangling end may be from `boundary` to be closed along it.
+    pub boundary_tolerance_m: f64,
+    /// Longest straight chord (metres) used to close what the boundary could not; `None` = never.
+    pub chord_max_m: Option<f64>,
+    /// GeoNames places for populations; `None` = no populations.
+    pub places: Option<Vec<GeoNamesPlace>>,
+    /// Extra folded `(a, b)` spelling variants for name matching.
+    pub name_variants: Vec<(String, String)>,
+}
+
+impl ExtractOptions {
+    /// Options for `brand` and `admin_level`, no boundary, chords up to 1 km, no populations.
+    pub fn new(brand: impl Into<String>, admin_level: impl Into<String>) -> Self {
+        Self {
+            brand: brand.into(),
+            admin_level: admin_level.into(),
+            boundary: None,
+            boundary_tolerance_m: 5.0,
+            chord_max_m: Some(1000.0),
+            places: None,
+            name_variants: Vec::new(),
+        }
+    }
+
+    /// Closes open admin rings along `boundary` (ends within `tolerance_m`).
+    pub fn boundary(mut self, boundary: MultiPolygon<f64>, tolerance_m: f64) -> Self {
+        self.boundary = Some(boundary);
+        self.boundary_tolerance_m = tolerance_m;
+        self
+    }
+
+    /// Sets the longest closing chord (`None` = never close by a chord).
+    pub fn chord_max_m(mut self, max_m: Option<f64>) -> Self {
+        self.chord_max_m = max_m;
+        self
+    }
+
+    /// Joins populations from `places`.
+    pub fn places(mut self, places: Vec<GeoNamesPlace>) -> Self {
+        self.places = Some(places);
+        self
+    }
+}
+
+/// A POI with the extra OSM columns the product may use later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmPoi {
+    /// The POI record.
+    pub poi: Poi,
+    /// The `opening_hours` tag, verbatim.
+    pub opening_hours: Option<String>,
+}
+
+/// One admin area's assembly and population outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminReport {
+    /// OSM relation id.
+    pub relation_id: i64,
+    /// The area's code (as written).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Geodesic area, km² (0 when rejected).
+    pub area_km2: f64,
+    /// Joined population.
+    pub population: Option<u64>,
+    /// The GeoNames place and rule used, as `"<name> (<rule>)"`.
+    pub population_source: Option<String>,
+    /// Assembly notes and errors.
+    pub issues: Vec<AreaIssue>,
+    /// Whether the area was left out (no valid geometry).
+    pub rejected: bool,
+}
+
+/// Counts and notes from one extraction, for the CLI and tests.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExtractReport {
+    /// What the reader saw.
+    pub read: ReadStats,
+    /// POIs per category.
+    pub pois_by_category: BTreeMap<String, usize>,
+    /// Transit elements dropped as duplicates of a kept stop.
+    pub transit_duplicates: usize,
+    /// Elements with a category but no usable location (e.g. a way with missing nodes).
+    pub unlocated: usize,
+    /// One entry per admin relation at the level, by relation id.
+    pub admin: Vec<AdminReport>,
+    /// GeoNames places not used for any area.
+    pub unused_places: Vec<String>,
+    /// Names of larger admin areas whose GeoNames places were set aside.
+    pub larger_areas: Vec<String>,
+}
+
+/// Everything extracted from one city extract.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CityExtract {
+    /// The bank's own branches.
+    pub branches: Vec<Branch>,
+    /// POIs, competitors included.
+    pub pois: Vec<OsmPoi>,
+    /// Valid admin areas at the level.
+    pub admin: Vec<AdminArea>,
+    /// Counts and notes.
+    pub report: ExtractReport,
+}
+
+/// Whether `tags` belong to `brand`: its folded form equals, or appears as whole words in, the
+/// folded `brand`, `name` or `operator` tag.
+///
+/// # Example
+/// ```
+/// use catchment::osm::{matches_brand, Tags};
+///
+/// let t = Tags::from_pairs([("amenity", "bank"), ("operator", "BNP-Paribas")]);
+/// assert!(matches_brand(&t, "BNP Paribas"));
+/// assert!(!matches_brand(&Tags::from_pairs([("name", "BNPX Paribasse")]), "BNP Paribas"));
+/// ```
+pub fn matches_brand(tags: &Tags, brand: &str) -> bool {
+    let want = fold_name(brand);
+    if want.is_empty() {
+        return false;
+    }
+    ["brand", "name", "operator"]
+        .iter()
+        .filter_map(|k| tags.get(k))
+        .any(|v| {
+            let v = fold_name(v);
+            v == want || format!(" {v} ").contains(&format!(" {want} "))
+        })
+}
+
+fn elem_id(kind: char, id: i64) -> String {
+    format!("osm:{kind}{id}")
+}
+
+fn admin_filter() -> TagFilter {
+    TagFilter::key_value("boundary", "administrative").and(TagFilter::has_key("admin_level"))
+}
+
+/// Extracts branches, POIs and admin areas from the extract at `pbf`.
+///
+/// # Errors
+/// Any [`OsmError`] from reading the file.
+///
+/// # Performance
+/// One [`read_pbf`] call (three passes); assembly and deduplication are linear in what is kept.
+///
+/// # Example
+/// ```
+/// use catchment::osm::{extract_city, ExtractOptions};
+/// # fn main() -> Result<(), catchment::osm::OsmError> {
+/// let pbf = concat!(env!("CARGO_MANIFEST_DIR"), "/data/monaco/monaco.osm.pbf");
+/// let city = extract_city(pbf, &ExtractOptions::new("BNP Paribas", "10"))?;
+/// assert_eq!(city.branches.len(), 4);
+/// assert!(city.pois.iter().any(|p| p.poi.category == "bank"));
+/// # Ok(()) }
+/// ```
+pub fn extract_city(pbf: impl AsRef<Path>, opts: &ExtractOptions) -> Result<CityExtract, OsmError> {
+    let level = opts.admin_level.clone();
+    let poi = TagFilter::new(|t| poi_category(t).is_some());
+    let mp_poi = TagFilter::key_value("type", "multipolygon").and(poi.clone());
+    let selection = Selection::new()
+        .nodes(poi.clone())
+        .ways(poi)
+        .relations(
+            admin_filter()
+                .or(TagFilter::key_value("public_transport", "stop_area"))
+                .or(mp_poi.clone()),
+        )
+        .member_ways_of(
+            admin_filter()
+                .and(TagFilter::key_value("admin_level", &level))
+                .or(mp_poi),
+        );
+    let data = read_pbf(pbf, &selection)?;
+    let mut report = ExtractReport {
+        read: data.stats.clone(),
+        ..ExtractReport::default()
+    };
+
+    let (branches, pois) = branches_and_pois(&data, opts, &mut report);
+    let admin = admin_areas(&data, opts, &mut report);
+    Ok(CityExtract {
+        branches,
+        pois,
+        admin,
+        report,
+    })
+}
+
+/// A candidate POI before deduplication.
+struct Candidate {
+    kind: char,
+    id: i64,
+    tags: Tags,
+    at: Coord<f64>,
+    category: &'static str,
+}
+
+fn branches_and_pois(
+    data: &OsmData,
+    opts: &ExtractOptions,
+    report: &mut ExtractReport,
+) -> (Vec<Branch>, Vec<OsmPoi>) {
+    let mut cands = Vec::new();
+    for n in &data.nodes {
+        if let Some(category) = poi_category(&n.tags) {
+            cands.push(Candidate {
+                kind: 'n',
+                id: n.id,
+                tags: n.tags.clone(),
+                at: Coord { x: n.lon, y: n.lat },
+                category,
+            });
+        }
+    }
+    for w in &data.ways {
+        let Some(category) = poi_category(&w.tags) else {
+            continue;
+        };
+        let Some(ls) = w.line_string() else {
+            report.unlocated += 1;
+            continue;
+        };
+        let at = if w.closed() {
+            Polygon::new(ls, vec![]).interior_point()
+        } else {
+            ls.interior_point()
+        };
+        match at {
+            Some(p) => cands.push(Candidate {
+                kind: 'w',
+                id: w.id,
+                tags: w.tags.clone(),
+                at: p.0,
+                category,
+            }),
+            None => report.unlocated += 1,
+        }
+    }
+    let builder = MultipolygonBuilder::new();
+    for r in &data.relations {
+        if !r.tags.has("type", "multipolygon") {
+            continue;
+        }
+        let Some(category) = poi_category(&r.tags) else {
+            continue;
+        };
+        let area = builder.build(r, data);
+        match area.geometry.interior_point() {
+            Some(p) if area.is_ok() => cands.push(Candidate {
+                kind: 'r',
+                id: r.id,
+                tags: r.tags.clone(),
+                at: p.0,
+                category,
+            }),
+            _ => report.unlocated += 1,
+        }
+    }
+
+    let mut branches = Vec::new();
+    let mut pois = Vec::new();
+    let mut transit = Vec::new();
+    for c in cands {
+        if c.category == "bank" && matches_brand(&c.tags, &opts.brand) {
+            if c.kind != 'r' {
+                branches.push((
+                    c.kind,
+                    c.id,
+                    Branch {
+                        branch_id: elem_id(c.kind, c.id),
+                        name: c.tags.get("name").unwrap_or(&opts.brand).to_owned(),
+                        lon: c.at.x,
+                        lat: c.at.y,
+                        brand: Some(opts.brand.clone()),
+                    },
+                ));
+            }
+            continue;
+        }
+        if c.category == "transit" {
+            transit.push(c);
+            continue;
+        }
+        pois.push((c.kind, c.id, to_poi(&c)));
+    }
+    let kept = dedupe_transit(transit, data, report);
+    pois.extend(kept.iter().map(|c| (c.kind, c.id, to_poi(c))));
+
+    let order = |k: char| match k {
+        'n' => 0,
+        'w' => 1,
+        _ => 2,
+    };
+    branches.sort_by_key(|(k, id, _)| (order(*k), *id));
+    pois.sort_by_key(|(k, id, _)| (order(*k), *id));
+    for (_, _, p) in &pois {
+        *report
+            .pois_by_category
+            .entry(p.poi.category.clone())
+            .or_default() += 1;
+    }
+    (
+        branches.into_iter().map(|(_, _, b)| b).collect(),
+        pois.into_iter().map(|(_, _, p)| p).collect(),
+    )
+}
+
+fn to_poi(c: &Candidate) -> OsmPoi {
+    let brand = if c.category == "bank" {
+        c.tags
+            .get("brand")
+            .or_else(|| c.tags.get("operator"))
+            .or_else(|| c.tags.get("name"))
+    } else {
+        c.tags.get("brand")
+    };
+    OsmPoi {
+        poi: Poi {
+            poi_id: elem_id(c.kind, c.id),
+            name: c.tags.get("name").unwrap_or_default().to_owned(),
+            category: c.category.to_owned(),
+            lon: c.at.x,
+            lat: c.at.y,
+            brand: brand.map(str::to_owned),
+        },
+        opening_hours: c.tags.get("opening_hours").map(str::to_owned),
+    }
+}
+
+fn dist_m(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    let k = ((a.y + b.y) / 2.0).to_radians().cos();
+    ((a.x - b.x) * k).hypot(a.y - b.y) * 111_195.0
+}
+
+/// Keeps one transit POI per stop (rules in the module docs).
+fn dedupe_transit(
+    cands: Vec<Candidate>,
+    data: &OsmData,
+    report: &mut ExtractReport,
+) -> Vec<Candidate> {
+    // Element → its stop areas.
+    let mut areas: HashMap<(char, i64), Vec<i64>> = HashMap::new();
+    for r in data
+        .relations
+        .iter()
+        .filter(|r| r.tags.has("public_transport", "stop_area"))
+    {
+        for m in &r.members {
+            let k = match m.kind {
+                MemberKind::Node => 'n',
+                MemberKind::Way => 'w',
+                MemberKind::Relation => 'r',
+            };
+            areas.entry((k, m.id)).or_default().push(r.id);
+        }
+    }
+    let kinds: Vec<TransitKind> = cands
+        .iter()
+        .map(|c| transit_kind(&c.tags).unwrap_or(TransitKind::Station))
+        .collect();
+    let area_of = |c: &Candidate| areas.get(&(c.kind, c.id)).cloned().unwrap_or_default();
+    let share_area = |a: &Candidate, b: &Candidate| {
+        let (x, y) = (area_of(a), area_of(b));
+        x.iter().any(|r| y.contains(r))
+    };
+    let name_ok = |a: &Candidate, b: &Candidate| match (a.tags.get("name"), b.tags.get("name")) {
+        (Some(x), Some(y)) => fold_name(x) == fold_name(y),
+        _ => true,
+    };
+    let areas_with_station: Vec<i64> = cands
+        .iter()
+        .zip(&kinds)
+        .filter(|(_, k)| **k == TransitKind::Station)
+        .flat_map(|(c, _)| area_of(c))
+        .collect();
+    let mut keep = vec![true; cands.len()];
+    for (i, c) in cands.iter().enumerate() {
+        if kinds[i] != TransitKind::Station
+            && area_of(c).iter().any(|r| areas_with_station.contains(r))
+        {
+            keep[i] = false;
+            continue;
+        }
+        let dominated = |pred: &dyn Fn(usize) -> bool| {
+            cands.iter().enumerate().any(|(j, o)| {
+                j != i
+                    && pred(j)
+                    && dist_m(c.at, o.at) <= SAME_STOP_M
+                    && (share_area(c, o)
+                        || (area_of(c).is_empty() || area_of(o).is_empty()) && name_ok(c, o))
+            })
+        };
+        keep[i] = match kinds[i] {
+            TransitKind::Station => true,
+            TransitKind::StopPosition => !dominated(&|j| kinds[j] == TransitKind::Platform),
+            TransitKind::Platform if c.kind == 'w' => {
+                !dominated(&|j| kinds[j] == TransitKind::Platform && cands[j].kind == 'n')
+            }
+            TransitKind::Platform => true,
+        };
+    }
+    let before = cands.len();
+    let kept: Vec<Candidate> = cands
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(c, _)| c)
+        .collect();
+    report.transit_duplicates = before - kept.len();
+    kept
+}
+
+fn admin_areas(
+    data: &OsmData,
+    opts: &ExtractOptions,
+    report: &mut ExtractReport,
+) -> Vec<AdminArea> {
+    let level: i64 = opts.admin_level.trim().parse().unwrap_or(i64::MAX);
+    let mut builder = MultipolygonBuilder::new();
+    if let Some(b) = &opts.boundary {
+        builder = builder.close_along(b, opts.boundary_tolerance_m);
+    }
+    if let Some(m) = opts.chord_max_m {
+        builder = builder.close_by_chord(m);
+    }
+    let admin_rels: Vec<_> = data
+        .relations
+        .iter()
+        .filter(|r| r.tags.has("boundary", "administrative"))
+        .collect();
+    let at_level: Vec<_> = admin_rels
+        .iter()
+        .filter(|r| r.tags.get("admin_level") == Some(opts.admin_level.as_str()))
+        .collect();
+    let mut larger: Vec<String> = admin_rels
+        .iter()
+        .filter(|r| {
+            r.tags
+                .get("admin_level")
+                .and_then(|l| l.trim().parse::<i64>().ok())
+                .is_some_and(|l| l < level)
+        })
+        .filter_map(|r| r.tags.get("name").map(str::to_owned))
+        .collect();
+    larger.sort();
+    larger.dedup();
+
+    // `ref` is the code only when present on every area and unique.
+    let refs: Vec<Option<&str>> = at_level.iter().map(|r| r.tags.get("ref")).collect();
+    let mut uniq: Vec<&str> = refs.iter().flatten().copied().collect();
+    uniq.sort_unstable();
+    uniq.dedup();
+    let use_ref = !refs.is_empty() && refs.iter().all(Option::is_some) && uniq.len() == refs.len();
+
+    let mut areas = Vec::new();
+    let mut reports = Vec::new();
+    for (k, r) in at_level.iter().enumerate() {
+        let built = builder.build(r, data);
+        let code = match refs[k] {
+            Some(code) if use_ref => code.to_owned(),
+            _ => elem_id('r', r.id),
+        };
+        let name = r.tags.get("name").unwrap_or_default().to_owned();
+        let ok = built.is_ok();
+        reports.push(AdminReport {
+            relation_id: r.id,
+            code: code.clone(),
+            name: name.clone(),
+            area_km2: if ok {
+                built.geometry.geodesic_area_unsigned() / 1e6
+            } else {
+                0.0
+            },
+            population: None,
+            population_source: None,
+            issues: built.issues,
+            rejected: !ok,
+        });
+        if ok {
+            areas.push(AdminArea {
+                code,
+                name,
+                level: opts.admin_level.clone(),
+                population: None,
+                geometry: built.geometry,
+            });
+        }
+    }
+    if let Some(places) = &opts.places {
+        let matches = join_population(&mut areas, places, &larger, &opts.name_variants);
+        let mut used = vec![false; places.len()];
+        for (area, m) in areas.iter().zip(&matches) {
+            if let Some(rep) = reports.iter_mut().find(|r| r.code == area.code) {
+                rep.population = area.population;
+                rep.population_source = m.map(|PopulationMatch { place, rule }| {
+                    used[place] = true;
+                    format!("{} ({rule:?})", places[place].name)
+                });
+            }
+        }
+        report.unused_places = places
+            .iter()
+            .zip(&used)
+            .filter(|(_, u)| !**u)
+            .map(|(p, _)| p.name.clone())
+            .collect();
+    }
+    report.larger_areas = larger;
+    report.admin = reports;
+    areas
+}
