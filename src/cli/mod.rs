@@ -1,6 +1,8 @@
 //! Command-line parsing (clap) and dispatch. Each subcommand has its own module with an `Args`
 //! struct and a `run` function; nothing in the library depends on clap.
 
+mod extract_osm;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -17,9 +19,20 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Extract branches, POIs and admin areas from an OpenStreetMap .osm.pbf extract.
+    ExtractOsm(extract_osm::Args),
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::ExtractOsm(args) => match extract_osm::run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(extract_osm::exit_code(&e))
+            }
+        },
+    }
 }

@@ -16,8 +16,9 @@
 //! OSM maps one stop as several elements: a platform (where people wait, often also
 //! `highway=bus_stop`), a stop position on the road, sometimes a platform outline as a way, and
 //! for rail a station. One POI per stop is kept:
-//! - a stop area (`public_transport=stop_area` relation) that has a station is represented by the
-//!   station alone;
+//! - a station stands for its stop: other transit elements are dropped when they share a stop
+//!   area (`public_transport=stop_area` relation) with a station, or lie within 300 m of a
+//!   station and have its folded name (or are unnamed `railway=platform|stop` elements);
 //! - a stop position is dropped when a platform within 50 m shares its stop area or its folded
 //!   name (or either is unnamed);
 //! - a platform way is dropped when a platform node within 50 m shares its stop area or its name.
@@ -28,15 +29,19 @@ use super::OsmError;
 use super::category::{TransitKind, poi_category, transit_kind};
 use super::multipolygon::{AreaIssue, MultipolygonBuilder};
 use super::population::{GeoNamesPlace, PopulationMatch, fold_name, join_population};
-use super::reader::{MemberKind, OsmData, ReadStats, Selection, read_pbf};
+use super::reader::{MemberKind, OsmData, OsmRelation, ReadStats, Selection, read_pbf};
 use super::tags::{TagFilter, Tags};
 use crate::{AdminArea, Branch, Poi};
-use geo::{Coord, GeodesicArea, InteriorPoint, MultiPolygon, Polygon};
+use geo::{
+    BooleanOps, ChamberlainDuquetteArea, Coord, GeodesicArea, InteriorPoint, MultiPolygon, Polygon,
+};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// Transit elements closer than this (metres) may be the same stop.
 const SAME_STOP_M: f64 = 50.0;
+/// Platforms and stop positions of a station lie within this distance (metres) of it.
+const STATION_M: f64 = 300.0;
 
 /// What to extract and how to close admin boundaries.
 ///
@@ -146,6 +151,33 @@ pub struct ExtractReport {
     pub unused_places: Vec<String>,
     /// Names of larger admin areas whose GeoNames places were set aside.
     pub larger_areas: Vec<String>,
+    /// Tiling checks against each parent relation (one listing the areas as `subarea`).
+    pub parents: Vec<ParentCheck>,
+}
+
+/// How the areas tile a parent relation that lists them as `subarea` members.
+///
+/// Areas here are spherical (Chamberlain–Duquette), about 0.3 % off the geodesic ones of
+/// [`AdminReport::area_km2`] but comparable with each other. Overlap between areas is `children_sum_km2 - children_union_km2`; the parent's area not
+/// covered by any area is `uncovered_km2`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParentCheck {
+    /// The parent's relation id.
+    pub relation_id: i64,
+    /// The parent's name.
+    pub name: String,
+    /// The parent's `admin_level`.
+    pub admin_level: String,
+    /// How many of its subareas are among the extracted areas.
+    pub children: usize,
+    /// The parent's geodesic area, km², when it could be assembled.
+    pub area_km2: Option<f64>,
+    /// Sum of the (valid) children's areas, km².
+    pub children_sum_km2: f64,
+    /// Area of the children's union, km².
+    pub children_union_km2: f64,
+    /// Parent area outside every child, km², when the parent could be assembled.
+    pub uncovered_km2: Option<f64>,
 }
 
 /// Everything extracted from one city extract.
@@ -190,6 +222,16 @@ fn elem_id(kind: char, id: i64) -> String {
     format!("osm:{kind}{id}")
 }
 
+/// Admin relations whose `admin_level` is at most `level` (numerically).
+fn admin_at_most(level: &str) -> TagFilter {
+    let max: i64 = level.trim().parse().unwrap_or(i64::MAX);
+    TagFilter::new(move |t| {
+        t.get("admin_level")
+            .and_then(|l| l.trim().parse::<i64>().ok())
+            .is_some_and(|l| l <= max)
+    })
+}
+
 fn admin_filter() -> TagFilter {
     TagFilter::key_value("boundary", "administrative").and(TagFilter::has_key("admin_level"))
 }
@@ -224,11 +266,8 @@ pub fn extract_city(pbf: impl AsRef<Path>, opts: &ExtractOptions) -> Result<City
                 .or(TagFilter::key_value("public_transport", "stop_area"))
                 .or(mp_poi.clone()),
         )
-        .member_ways_of(
-            admin_filter()
-                .and(TagFilter::key_value("admin_level", &level))
-                .or(mp_poi),
-        );
+        // Areas at the level and the larger ones (parents are assembled as a tiling check).
+        .member_ways_of(admin_filter().and(admin_at_most(&level)).or(mp_poi));
     let data = read_pbf(pbf, &selection)?;
     let mut report = ExtractReport {
         read: data.stats.clone(),
@@ -432,10 +471,23 @@ fn dedupe_transit(
         .filter(|(_, k)| **k == TransitKind::Station)
         .flat_map(|(c, _)| area_of(c))
         .collect();
+    let rail_part = |c: &Candidate| matches!(c.tags.get("railway"), Some("platform" | "stop"));
+    let near_station = |c: &Candidate| {
+        cands.iter().zip(&kinds).any(|(st, k)| {
+            *k == TransitKind::Station
+                && dist_m(c.at, st.at) <= STATION_M
+                && (share_area(c, st)
+                    || match (c.tags.get("name"), st.tags.get("name")) {
+                        (Some(x), Some(y)) => fold_name(x) == fold_name(y),
+                        (None, _) => rail_part(c),
+                        _ => false,
+                    })
+        })
+    };
     let mut keep = vec![true; cands.len()];
     for (i, c) in cands.iter().enumerate() {
         if kinds[i] != TransitKind::Station
-            && area_of(c).iter().any(|r| areas_with_station.contains(r))
+            && (area_of(c).iter().any(|r| areas_with_station.contains(r)) || near_station(c))
         {
             keep[i] = false;
             continue;
@@ -564,7 +616,67 @@ fn admin_areas(
             .map(|(p, _)| p.name.clone())
             .collect();
     }
+    report.parents = parent_checks(&admin_rels, &areas, &reports, &builder, data);
     report.larger_areas = larger;
     report.admin = reports;
     areas
+}
+
+/// Assembles each relation that lists the areas as `subarea` members and compares it with them.
+fn parent_checks(
+    admin_rels: &[&OsmRelation],
+    areas: &[AdminArea],
+    reports: &[AdminReport],
+    builder: &MultipolygonBuilder,
+    data: &OsmData,
+) -> Vec<ParentCheck> {
+    let ids: Vec<i64> = reports.iter().map(|r| r.relation_id).collect();
+    let mut out = Vec::new();
+    for parent in admin_rels {
+        let children: Vec<i64> = parent
+            .members
+            .iter()
+            .filter(|m| m.kind == MemberKind::Relation && ids.contains(&m.id))
+            .map(|m| m.id)
+            .collect();
+        if children.is_empty() {
+            continue;
+        }
+        let built = builder.build(parent, data);
+        let geoms: Vec<&MultiPolygon<f64>> = reports
+            .iter()
+            .filter(|r| children.contains(&r.relation_id) && !r.rejected)
+            .filter_map(|r| areas.iter().find(|a| a.code == r.code))
+            .map(|a| &a.geometry)
+            .collect();
+        let union = geoms
+            .iter()
+            .fold(MultiPolygon::new(vec![]), |u, g| u.union(*g));
+        // Spherical areas: robust to the zero-width slivers boolean ops leave along shared
+        // edges (geodesic areas of such degenerate rings are meaningless).
+        let km2 = |g: &MultiPolygon<f64>| g.chamberlain_duquette_unsigned_area() / 1e6;
+        let (area_km2, uncovered_km2) = if built.is_ok() {
+            (
+                Some(km2(&built.geometry)),
+                Some(km2(&built.geometry.difference(&union))),
+            )
+        } else {
+            (None, None)
+        };
+        out.push(ParentCheck {
+            relation_id: parent.id,
+            name: parent.tags.get("name").unwrap_or_default().to_owned(),
+            admin_level: parent
+                .tags
+                .get("admin_level")
+                .unwrap_or_default()
+                .to_owned(),
+            children: children.len(),
+            area_km2,
+            children_sum_km2: geoms.iter().map(|g| km2(g)).sum(),
+            children_union_km2: km2(&union),
+            uncovered_km2,
+        });
+    }
+    out
 }

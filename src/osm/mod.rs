@@ -35,7 +35,8 @@ mod tags;
 
 pub use category::{TagSource, TransitKind, poi_category, transit_kind};
 pub use extract::{
-    AdminReport, CityExtract, ExtractOptions, ExtractReport, OsmPoi, extract_city, matches_brand,
+    AdminReport, CityExtract, ExtractOptions, ExtractReport, OsmPoi, ParentCheck, extract_city,
+    matches_brand,
 };
 pub use multipolygon::{
     AreaIssue, AssembledArea, MultipolygonBuilder, Ring, RingRole, Segment, join_segments,

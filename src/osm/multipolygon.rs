@@ -778,10 +778,9 @@ fn nest(rings: Vec<Ring>, issues: &mut Vec<AreaIssue>) -> MultiPolygon<f64> {
         depth.push(found.map_or(0, |p| depth[p] + 1));
         parent.push(found);
     }
-    let mut exteriors: Vec<Option<(LineString<f64>, Vec<LineString<f64>>)>> =
-        vec![None; items.len()];
+    let mut polygons: Vec<Option<Polygon<f64>>> = vec![None; items.len()];
     for k in 0..items.len() {
-        let found = if depth[k] % 2 == 0 {
+        let found = if depth[k].is_multiple_of(2) {
             RingRole::Outer
         } else {
             RingRole::Inner
@@ -795,18 +794,18 @@ fn nest(rings: Vec<Ring>, issues: &mut Vec<AreaIssue>) -> MultiPolygon<f64> {
             });
         }
         if found == RingRole::Outer {
-            exteriors[k] = Some((LineString::new(ring.coords.clone()), Vec::new()));
+            polygons[k] = Some(Polygon::new(LineString::new(ring.coords.clone()), vec![]));
         } else if let Some(p) = parent[k]
-            && let Some((_, holes)) = exteriors[p].as_mut()
+            && let Some(outer) = polygons[p].as_mut()
         {
-            holes.push(LineString::new(ring.coords.clone()));
+            outer.interiors_push(LineString::new(ring.coords.clone()));
         }
     }
     MultiPolygon::new(
-        exteriors
+        polygons
             .into_iter()
             .flatten()
-            .map(|(ext, holes)| Polygon::new(ext, holes).orient(Direction::Default))
+            .map(|p| p.orient(Direction::Default))
             .collect(),
     )
 }

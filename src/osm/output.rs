@@ -138,30 +138,53 @@ fn polygon_json(p: &Polygon<f64>) -> Value {
     )
 }
 
-/// The GeoJSON FeatureCollection of `areas` (RFC 7946; see the module docs).
-pub fn admin_geojson(areas: &[AdminArea]) -> Value {
-    let features: Vec<Value> = areas
-        .iter()
-        .map(|a| {
-            let geom = a.geometry.orient(Direction::Default);
-            let geometry = if geom.0.len() == 1 {
-                json!({"type": "Polygon", "coordinates": polygon_json(&geom.0[0])})
-            } else {
-                json!({"type": "MultiPolygon", "coordinates": geom.0.iter().map(polygon_json).collect::<Vec<_>>()})
-            };
-            json!({
-                "type": "Feature",
-                "properties": {
-                    "code": a.code,
-                    "name": a.name,
-                    "level": a.level,
-                    "population": a.population,
-                },
-                "geometry": geometry,
-            })
-        })
-        .collect();
-    json!({"type": "FeatureCollection", "features": features})
+/// One admin area as a GeoJSON Feature, keys in the conventional order (`type`, `properties`,
+/// `geometry`), properties `code, name, level, population`.
+fn feature_text(a: &AdminArea) -> String {
+    let geom = a.geometry.orient(Direction::Default);
+    let (kind, coords) = if geom.0.len() == 1 {
+        ("Polygon", polygon_json(&geom.0[0]))
+    } else {
+        (
+            "MultiPolygon",
+            Value::Array(geom.0.iter().map(polygon_json).collect()),
+        )
+    };
+    format!(
+        "{{\"type\":\"Feature\",\"properties\":{{\"code\":{},\"name\":{},\"level\":{},\"population\":{}}},\
+         \"geometry\":{{\"type\":\"{kind}\",\"coordinates\":{coords}}}}}",
+        json!(a.code),
+        json!(a.name),
+        json!(a.level),
+        json!(a.population),
+    )
+}
+
+/// The GeoJSON FeatureCollection text of `areas` (RFC 7946; see the module docs), one feature
+/// per line so that it diffs well.
+///
+/// # Example
+/// ```
+/// use catchment::AdminArea;
+/// use geo::{polygon, MultiPolygon};
+///
+/// let cw = polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 1.0), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)];
+/// let area = AdminArea { code: "osm:r1".into(), name: "A".into(), level: "10".into(),
+///                        population: Some(5), geometry: MultiPolygon::new(vec![cw]) };
+/// let text = catchment::osm::admin_geojson(&[area]);
+/// let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+/// assert_eq!(v["features"][0]["properties"]["population"], 5);
+/// // Written counter-clockwise whatever the input orientation.
+/// assert_eq!(v["features"][0]["geometry"]["coordinates"][0][1], serde_json::json!([1.0, 0.0]));
+/// ```
+pub fn admin_geojson(areas: &[AdminArea]) -> String {
+    let mut text = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    for (i, a) in areas.iter().enumerate() {
+        text.push_str(&feature_text(a));
+        text.push_str(if i + 1 < areas.len() { ",\n" } else { "\n" });
+    }
+    text.push_str("]}\n");
+    text
 }
 
 /// Writes `admin.geojson` (see the module docs).
@@ -171,10 +194,8 @@ pub fn admin_geojson(areas: &[AdminArea]) -> Value {
 pub fn write_admin_geojson(path: impl AsRef<Path>, areas: &[AdminArea]) -> Result<(), OsmError> {
     let path = path.as_ref();
     let mut file = AtomicFile::create(path).map_err(write_err(path))?;
-    let text =
-        serde_json::to_string(&admin_geojson(areas)).map_err(|e| write_err(path)(e.into()))?;
-    file.write_all(text.as_bytes()).map_err(write_err(path))?;
-    file.write_all(b"\n").map_err(write_err(path))?;
+    file.write_all(admin_geojson(areas).as_bytes())
+        .map_err(write_err(path))?;
     file.commit().map_err(write_err(path))
 }
 
@@ -229,7 +250,8 @@ pub fn read_boundary_geojson(path: impl AsRef<Path>) -> Result<MultiPolygon<f64>
     if polys.is_empty() {
         return Err(bad("no Polygon or MultiPolygon geometry".into()));
     }
-    Ok(MultiPolygon::new(polys))
+    // RFC 7946 orientation, whatever the file had (geodesic areas depend on it).
+    Ok(MultiPolygon::new(polys).orient(Direction::Default))
 }
 
 fn collect_polygons(v: &Value, out: &mut Vec<Polygon<f64>>) -> Result<(), String> {
