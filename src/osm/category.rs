@@ -1,36 +1,4 @@
 //! The tag → POI category table.
-//!
-//! The first matching row wins, top to bottom:
-//!
-//! | OSM tags | category |
-//! |---|---|
-//! | `amenity=bank` | `bank` (own-brand banks are branches, not POIs) |
-//! | `amenity=restaurant` | `restaurant` |
-//! | `amenity=cafe` | `cafe` |
-//! | `amenity=fast_food` \| `food_court` | `fast_food` |
-//! | `amenity=bar` \| `pub` \| `biergarten` \| `nightclub` | `bar` |
-//! | `amenity=school` | `school` |
-//! | `amenity=college` | `college` |
-//! | `amenity=university` | `university` |
-//! | `amenity=kindergarten` \| `childcare` | `kindergarten` |
-//! | `amenity=pharmacy` | `pharmacy` |
-//! | `amenity=hospital` | `hospital` |
-//! | `amenity=clinic` | `clinic` |
-//! | `amenity=gym` | `gym` |
-//! | `amenity=ferry_terminal` | `transit` |
-//! | `shop=supermarket` | `supermarket` |
-//! | `shop=mall` \| `department_store` | `mall` |
-//! | `shop=convenience` | `convenience` |
-//! | `shop=clothes` \| `shoes` \| `boutique` \| `fashion` \| `fashion_accessories` | `clothes` |
-//! | `shop=*` (any other value except `no`, `vacant`, `disused`) | `shop` |
-//! | `healthcare=pharmacy` / `hospital` / `clinic` | `pharmacy` / `hospital` / `clinic` |
-//! | `leisure=fitness_centre`, or `leisure=sports_centre` with `sport=fitness` | `gym` |
-//! | `tourism=hotel` \| `motel` \| `hostel` \| `guest_house` | `hotel` |
-//! | `highway=bus_stop`, `public_transport=platform` \| `stop_position` \| `station`, `railway=station` \| `halt` \| `tram_stop` | `transit` |
-//!
-//! Elements with a `disused:*`/`abandoned:*` prefix are not matched (their main keys are
-//! prefixed). ATMs (`amenity=atm`) are not POIs: they are neither partners nor competitor
-//! branches.
 
 use super::tags::{TagView, Tags};
 
@@ -52,7 +20,39 @@ impl TagSource for TagView<'_> {
     }
 }
 
-/// The POI category of an element's tags (see the [module table](self)), or `None`.
+/// The POI category of an element's tags (table below), or `None`.
+///
+/// The first matching row wins, top to bottom:
+///
+/// | OSM tags | category |
+/// |---|---|
+/// | `amenity=bank` | `bank` (own-brand banks are branches, not POIs) |
+/// | `amenity=restaurant` | `restaurant` |
+/// | `amenity=cafe` | `cafe` |
+/// | `amenity=fast_food` \| `food_court` | `fast_food` |
+/// | `amenity=bar` \| `pub` \| `biergarten` \| `nightclub` | `bar` |
+/// | `amenity=school` | `school` |
+/// | `amenity=college` | `college` |
+/// | `amenity=university` | `university` |
+/// | `amenity=kindergarten` \| `childcare` | `kindergarten` |
+/// | `amenity=pharmacy` | `pharmacy` |
+/// | `amenity=hospital` | `hospital` |
+/// | `amenity=clinic` | `clinic` |
+/// | `amenity=gym` | `gym` |
+/// | `amenity=ferry_terminal` | `transit` |
+/// | `shop=supermarket` | `supermarket` |
+/// | `shop=mall` \| `department_store` | `mall` |
+/// | `shop=convenience` | `convenience` |
+/// | `shop=clothes` \| `shoes` \| `boutique` \| `fashion` \| `fashion_accessories` | `clothes` |
+/// | `shop=*` (any other value except `no`, `vacant`, `disused`) | `shop` |
+/// | `healthcare=pharmacy` / `hospital` / `clinic` | `pharmacy` / `hospital` / `clinic` |
+/// | `leisure=fitness_centre`, or `leisure=sports_centre` with `sport=fitness` | `gym` |
+/// | `tourism=hotel` \| `motel` \| `hostel` \| `guest_house` | `hotel` |
+/// | `highway=bus_stop`, `public_transport=platform` \| `stop_position` \| `station`, `railway=station` \| `halt` \| `tram_stop` | `transit` |
+///
+/// Elements with a `disused:*`/`abandoned:*` prefix are not matched (their main keys are
+/// prefixed). ATMs (`amenity=atm`) are not POIs: they are neither partners nor competitor
+/// branches.
 ///
 /// # Example
 /// ```

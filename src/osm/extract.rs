@@ -1,29 +1,4 @@
 //! City extraction: the bank's branches, categorised POIs and admin areas from one extract.
-//!
-//! # What is extracted
-//! - **Branches**: `amenity=bank` nodes and ways whose `brand`, `name` or `operator` matches the
-//!   bank's brand ([`matches_brand`]); id `osm:n<ID>` / `osm:w<ID>`; a way is placed at an
-//!   interior point of its outline.
-//! - **POIs**: nodes, ways and multipolygon relations with a category from the
-//!   [tag table](super::poi_category); other banks are `bank` POIs whose brand is their `brand`
-//!   tag, else `operator`, else `name` (so `category = bank` with another brand is a competitor).
-//!   The `opening_hours` tag is kept. Transit stops are deduplicated (below).
-//! - **Admin areas**: `boundary=administrative` relations at the requested `admin_level`,
-//!   assembled by [`MultipolygonBuilder`]; code = the `ref` tag when present and unique, else
-//!   `osm:r<ID>`; population joined from GeoNames ([`join_population`]).
-//!
-//! # Transit deduplication
-//! OSM maps one stop as several elements: a platform (where people wait, often also
-//! `highway=bus_stop`), a stop position on the road, sometimes a platform outline as a way, and
-//! for rail a station. One POI per stop is kept:
-//! - a station stands for its stop: other transit elements are dropped when they share a stop
-//!   area (`public_transport=stop_area` relation) with a station, or lie within 300 m of a
-//!   station and have its folded name (or are unnamed `railway=platform|stop` elements);
-//! - a stop position is dropped when a platform within 50 m shares its stop area or its folded
-//!   name (or either is unnamed);
-//! - a platform way is dropped when a platform node within 50 m shares its stop area or its name.
-//!
-//! Output order is deterministic: by element type (node, way, relation), then numeric id.
 
 use super::OsmError;
 use super::category::{TransitKind, poi_category, transit_kind};
@@ -238,6 +213,31 @@ fn admin_filter() -> TagFilter {
 
 /// Extracts branches, POIs and admin areas from the extract at `pbf`.
 ///
+/// # What is extracted
+/// - **Branches**: `amenity=bank` nodes and ways whose `brand`, `name` or `operator` matches the
+///   bank's brand ([`matches_brand`]); id `osm:n<ID>` / `osm:w<ID>`; a way is placed at an
+///   interior point of its outline.
+/// - **POIs**: nodes, ways and multipolygon relations with a category from the
+///   [tag table](poi_category); other banks are `bank` POIs whose brand is their `brand`
+///   tag, else `operator`, else `name` (so `category = bank` with another brand is a competitor).
+///   The `opening_hours` tag is kept. Transit stops are deduplicated (below).
+/// - **Admin areas**: `boundary=administrative` relations at the requested `admin_level`,
+///   assembled by [`MultipolygonBuilder`]; code = the `ref` tag when present and unique, else
+///   `osm:r<ID>`; population joined from GeoNames ([`join_population`]).
+///
+/// # Transit deduplication
+/// OSM maps one stop as several elements: a platform (where people wait, often also
+/// `highway=bus_stop`), a stop position on the road, sometimes a platform outline as a way, and
+/// for rail a station. One POI per stop is kept:
+/// - a station stands for its stop: other transit elements are dropped when they share a stop
+///   area (`public_transport=stop_area` relation) with a station, or lie within 300 m of a
+///   station and have its folded name (or are unnamed `railway=platform|stop` elements);
+/// - a stop position is dropped when a platform within 50 m shares its stop area or its folded
+///   name (or either is unnamed);
+/// - a platform way is dropped when a platform node within 50 m shares its stop area or its name.
+///
+/// Output order is deterministic: by element type (node, way, relation), then numeric id.
+///
 /// # Errors
 /// Any [`OsmError`] from reading the file.
 ///
@@ -430,7 +430,7 @@ fn dist_m(a: Coord<f64>, b: Coord<f64>) -> f64 {
     ((a.x - b.x) * k).hypot(a.y - b.y) * 111_195.0
 }
 
-/// Keeps one transit POI per stop (rules in the module docs).
+/// Keeps one transit POI per stop (rules in the docs of `extract_city`).
 fn dedupe_transit(
     cands: Vec<Candidate>,
     data: &OsmData,

@@ -1,23 +1,5 @@
 //! Multipolygon assembly: member ways of a `type=multipolygon` or `type=boundary` relation joined
 //! end to end into rings, holes nested in their outers, oriented (RFC 7946) and validated.
-//!
-//! # Algorithm
-//! 1. **Join.** Member ways whose vertices all resolved become segments; segments are chained at
-//!    shared node ids (reversed where needed) until a chain returns to its first node. A closed
-//!    chain that passes a node twice (rings touching at a point) is split there into simple rings.
-//! 2. **Close gaps** (optional). Chains left open have dangling ends. With
-//!    [`MultipolygonBuilder::close_along`], an end and a start lying on a known boundary (within
-//!    the tolerance) are joined by following that boundary: of the two ways round it, the shorter
-//!    one that yields a valid ring is taken. With [`MultipolygonBuilder::close_by_chord`], ends
-//!    closer than a maximum are joined by a straight segment. Ends that coincide (< 1 cm) always
-//!    join. Every closure is reported as an [`AreaIssue`]; chains that cannot be closed are
-//!    reported ([`AreaIssue::OpenRing`]) and dropped.
-//! 3. **Nest.** Rings are sorted by area; each ring's parent is the smallest larger ring that
-//!    contains it. Depth 0, 2, … are exteriors, depth 1, 3, … holes of their parent, whatever the
-//!    member roles say (disagreements are reported as [`AreaIssue::RoleMismatch`]).
-//! 4. **Orient and validate.** Exteriors counter-clockwise, holes clockwise; the result is checked
-//!    with geo's [`Validation`]; an invalid result is repaired with [`MakeValid`] (reported) or,
-//!    failing that, rejected.
 
 use super::reader::{MemberKind, OsmData, OsmRelation};
 use geo::coordinate_position::CoordPos;
@@ -402,6 +384,24 @@ fn split_at_repeats(ring: Ring) -> Vec<Ring> {
 }
 
 /// Assembles multipolygon and boundary relations into valid, oriented polygons.
+///
+/// # Algorithm
+/// 1. **Join.** Member ways whose vertices all resolved become segments; segments are chained at
+///    shared node ids (reversed where needed) until a chain returns to its first node. A closed
+///    chain that passes a node twice (rings touching at a point) is split there into simple rings.
+/// 2. **Close gaps** (optional). Chains left open have dangling ends. With
+///    [`MultipolygonBuilder::close_along`], an end and a start lying on a known boundary (within
+///    the tolerance) are joined by following that boundary: of the two ways round it, the shorter
+///    one that yields a valid ring is taken. With [`MultipolygonBuilder::close_by_chord`], ends
+///    closer than a maximum are joined by a straight segment. Ends that coincide (< 1 cm) always
+///    join. Every closure is reported as an [`AreaIssue`]; chains that cannot be closed are
+///    reported ([`AreaIssue::OpenRing`]) and dropped.
+/// 3. **Nest.** Rings are sorted by area; each ring's parent is the smallest larger ring that
+///    contains it. Depth 0, 2, … are exteriors, depth 1, 3, … holes of their parent, whatever the
+///    member roles say (disagreements are reported as [`AreaIssue::RoleMismatch`]).
+/// 4. **Orient and validate.** Exteriors counter-clockwise, holes clockwise; the result is checked
+///    with geo's [`Validation`]; an invalid result is repaired with [`MakeValid`] (reported) or,
+///    failing that, rejected.
 ///
 /// A consuming builder: set how gaps may be closed, then [`build`](Self::build) relations.
 ///

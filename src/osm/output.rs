@@ -1,12 +1,5 @@
 //! Writers for the extraction outputs (atomic: temporary file, then rename) and the boundary
 //! GeoJSON reader.
-//!
-//! - `branches.csv`: `branch_id,name,lon,lat,brand`
-//! - `pois.csv`: `poi_id,name,category,lon,lat,brand,opening_hours`
-//! - `admin.geojson`: RFC 7946 FeatureCollection, exteriors counter-clockwise, holes clockwise,
-//!   coordinates rounded to 7 decimals, properties `code,name,level,population`.
-//!
-//! Coordinates in the CSV files have 7 decimals (OSM's own precision, about 1 cm).
 
 use super::OsmError;
 use super::extract::{CityExtract, OsmPoi};
@@ -160,7 +153,7 @@ fn feature_text(a: &AdminArea) -> String {
     )
 }
 
-/// The GeoJSON FeatureCollection text of `areas` (RFC 7946; see the module docs), one feature
+/// The GeoJSON FeatureCollection text of `areas` (RFC 7946; see [`write_outputs`]), one feature
 /// per line so that it diffs well.
 ///
 /// # Example
@@ -187,7 +180,7 @@ pub fn admin_geojson(areas: &[AdminArea]) -> String {
     text
 }
 
-/// Writes `admin.geojson` (see the module docs).
+/// Writes `admin.geojson` (format in [`write_outputs`]).
 ///
 /// # Errors
 /// [`OsmError::Write`] naming the file.
@@ -200,6 +193,13 @@ pub fn write_admin_geojson(path: impl AsRef<Path>, areas: &[AdminArea]) -> Resul
 }
 
 /// Writes `branches.csv`, `pois.csv` and `admin.geojson` into `dir` and returns their paths.
+///
+/// - `branches.csv`: `branch_id,name,lon,lat,brand`
+/// - `pois.csv`: `poi_id,name,category,lon,lat,brand,opening_hours`
+/// - `admin.geojson`: RFC 7946 FeatureCollection, exteriors counter-clockwise, holes clockwise,
+///   coordinates rounded to 7 decimals, properties `code,name,level,population`.
+///
+/// Coordinates in the CSV files have 7 decimals (OSM's own precision, about 1 cm).
 ///
 /// # Errors
 /// [`OsmError::Write`] naming the first file that failed.

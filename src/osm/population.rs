@@ -1,16 +1,4 @@
 //! Populations for admin areas from a GeoNames places file.
-//!
-//! # Matching rules
-//! Places whose folded name is the name of a larger admin area (e.g. the country "Monaco") stand
-//! for that area and are set aside. Then, for each area, in order:
-//! 1. **point and name**: a place whose point lies in the area and whose name matches it;
-//! 2. **point**: otherwise the only place whose point lies in the area, unless that place's name
-//!    matches another area;
-//! 3. **name**: otherwise a place (anywhere, or without coordinates) whose name matches.
-//!
-//! Names match after [`fold_name`] (case, accents, punctuation, leading articles) and known
-//! spelling variants (built in: GeoNames "Moneghetti" = OSM "Les Monegetti"). A place is used
-//! for at most one area. Areas without a match keep no population and are reported.
 
 use super::OsmError;
 use crate::AdminArea;
@@ -206,7 +194,19 @@ fn same(a: &str, b: &str, variants: &[(String, String)]) -> bool {
 }
 
 /// Joins populations onto `areas` (setting [`AdminArea::population`]) and returns, per area, the
-/// place used and the rule (see the [module docs](self)).
+/// place used and the rule.
+///
+/// # Matching rules
+/// Places whose folded name is the name of a larger admin area (e.g. the country "Monaco") stand
+/// for that area and are set aside. Then, for each area, in order:
+/// 1. **point and name**: a place whose point lies in the area and whose name matches it;
+/// 2. **point**: otherwise the only place whose point lies in the area, unless that place's name
+///    matches another area;
+/// 3. **name**: otherwise a place (anywhere, or without coordinates) whose name matches.
+///
+/// Names match after [`fold_name`] (case, accents, punctuation, leading articles) and known
+/// spelling variants (built in: GeoNames "Moneghetti" = OSM "Les Monegetti"). A place is used
+/// for at most one area. Areas without a match keep no population and are reported.
 ///
 /// `larger_area_names` are names of admin areas above the areas' level (e.g. the country): places
 /// with those names are not used. `variants` are extra `(a, b)` folded spelling pairs.

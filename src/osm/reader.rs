@@ -1,16 +1,4 @@
 //! A selective, multi-pass `.osm.pbf` reader with bounded memory.
-//!
-//! The file is read in up to three passes, each decoding blobs in parallel (rayon):
-//!
-//! 1. **every blob**: relations, ways and tagged nodes accepted by the [`Selection`]'s tag filters
-//!    are kept; the reader notes which blobs hold ways and which hold nodes;
-//! 2. **blobs with ways** (only when needed): member ways of the selected relations that the way
-//!    filter did not already keep;
-//! 3. **blobs with nodes** (only when ways were kept): coordinates of the way vertices, looked up
-//!    in a sorted id list.
-//!
-//! Memory is proportional to what is selected (plus 24 bytes per needed vertex), never to the
-//! whole file, so a city or region extract reads in little memory.
 
 use super::OsmError;
 use super::tags::{TagFilter, TagView, Tags};
@@ -262,6 +250,18 @@ impl OsmData {
 }
 
 /// Reads selected elements from an `.osm.pbf` file.
+///
+/// The file is read in up to three passes, each decoding blobs in parallel (rayon):
+///
+/// 1. **every blob**: relations, ways and tagged nodes accepted by the [`Selection`]'s tag filters
+///    are kept; the reader notes which blobs hold ways and which hold nodes;
+/// 2. **blobs with ways** (only when needed): member ways of the selected relations that the way
+///    filter did not already keep;
+/// 3. **blobs with nodes** (only when ways were kept): coordinates of the way vertices, looked up
+///    in a sorted id list.
+///
+/// Memory is proportional to what is selected (plus 24 bytes per needed vertex), never to the
+/// whole file, so a city or region extract reads in little memory.
 ///
 /// # Errors
 /// [`OsmError::Open`] when the file cannot be opened, [`OsmError::Read`] when a blob is corrupt
