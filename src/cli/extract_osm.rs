@@ -87,8 +87,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "read {}: {} blobs, {} passes, {} blob decodes; {} member ways missing from the extract, \
-         {} ways with missing nodes",
+        "read {}: {} blobs, {} passes, {} blob decodes; {} member ways of admin relations are not \
+         in the extract (mostly larger boundaries reaching beyond it; per-area gaps below), {} \
+         ways with missing nodes",
         args.pbf.display(),
         r.read.blobs,
         r.read.passes,

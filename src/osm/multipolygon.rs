@@ -1093,6 +1093,61 @@ mod tests {
     }
 
     #[test]
+    fn missing_ways_and_nodes_are_reported_not_panics() {
+        use crate::osm::{Member, OsmWay, Tags};
+        let s = square(RingRole::Outer, 1, 0.0, 0.0, 0.01);
+        let way = |seg: &Segment, drop_last: bool| OsmWay {
+            id: seg.way_id,
+            tags: Tags::default(),
+            node_ids: seg.node_ids.clone(),
+            coords: seg
+                .coords
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (!(drop_last && i + 1 == seg.coords.len())).then_some(*c))
+                .collect(),
+        };
+        let data = OsmData {
+            ways: vec![way(&s[0], false), way(&s[1], true), way(&s[2], false)],
+            ..OsmData::default()
+        };
+        let rel = OsmRelation {
+            id: 77,
+            tags: Tags::from_pairs([("type", "multipolygon")]),
+            members: s
+                .iter()
+                .map(|seg| Member {
+                    kind: MemberKind::Way,
+                    id: seg.way_id,
+                    role: "outer".into(),
+                })
+                .collect(),
+        };
+        let area = MultipolygonBuilder::new().build(&rel, &data);
+        assert!(!area.is_ok());
+        assert!(
+            matches!(
+                area.issues[..],
+                [
+                    AreaIssue::MissingNodes {
+                        way_id: 11,
+                        count: 1
+                    },
+                    AreaIssue::MissingWay { way_id: 13 },
+                    ..
+                ]
+            ),
+            "{:?}",
+            area.issues
+        );
+        assert!(
+            area.issues
+                .iter()
+                .any(|i| matches!(i, AreaIssue::OpenRing { .. }))
+        );
+    }
+
+    #[test]
     fn two_open_chains_join_into_one_ring() {
         let s = square(RingRole::Outer, 1, 0.0, 0.0, 0.01);
         // Sides 0 and 2 only: two chains, two gaps.
