@@ -15,13 +15,28 @@
 //!
 //! # Example
 //! ```
-//! use catchment::osm::{read_pbf, Selection, TagFilter};
+//! use catchment::osm::{read_pbf, MultipolygonBuilder, Selection, TagFilter};
 //! # fn main() -> Result<(), catchment::osm::OsmError> {
 //! let pbf = concat!(env!("CARGO_MANIFEST_DIR"), "/data/monaco/monaco.osm.pbf");
 //! // Every drivable road with its geometry, for a road graph.
 //! let roads = TagFilter::key_in("highway", &["primary", "secondary", "tertiary", "residential"]);
 //! let data = read_pbf(pbf, &Selection::new().ways(roads))?;
 //! assert!(data.ways.iter().all(|w| w.line_string().is_some()));
+//!
+//! // Buildings: closed ways, and multipolygon relations assembled into polygons.
+//! let buildings = TagFilter::has_key("building");
+//! let sel = Selection::new()
+//!     .ways(buildings.clone())
+//!     .relations(TagFilter::key_value("type", "multipolygon").and(buildings));
+//! let data = read_pbf(pbf, &sel)?;
+//! let footprints: Vec<_> = data
+//!     .relations
+//!     .iter()
+//!     .map(|r| MultipolygonBuilder::new().build(r, &data))
+//!     .filter(|a| a.is_ok())
+//!     .collect();
+//! assert!(data.ways.iter().filter(|w| w.closed()).count() > 1000);
+//! assert!(!footprints.is_empty());
 //! # Ok(()) }
 //! ```
 
