@@ -260,8 +260,8 @@ impl OsmData {
 /// 3. **blobs with nodes** (only when ways were kept): coordinates of the way vertices, looked up
 ///    in a sorted id list.
 ///
-/// Memory is proportional to what is selected (plus about 32 bytes per needed way vertex), never to the
-/// whole file, so a city or region extract reads in little memory.
+/// Memory is proportional to what is selected (plus about 32 bytes per needed way vertex), never
+/// to the whole file, so a city or region extract reads in little memory.
 ///
 /// # Errors
 /// [`OsmError::Open`] when the file cannot be opened, [`OsmError::Read`] when a blob is corrupt
