@@ -9,6 +9,7 @@ use super::tags::{TagFilter, Tags};
 use crate::{AdminArea, Branch, Poi};
 use geo::{
     BooleanOps, ChamberlainDuquetteArea, Coord, GeodesicArea, InteriorPoint, MultiPolygon, Polygon,
+    unary_union,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -456,55 +457,63 @@ fn dedupe_transit(
         .iter()
         .map(|c| transit_kind(&c.tags).unwrap_or(TransitKind::Station))
         .collect();
-    let area_of = |c: &Candidate| areas.get(&(c.kind, c.id)).cloned().unwrap_or_default();
-    let share_area = |a: &Candidate, b: &Candidate| {
-        let (x, y) = (area_of(a), area_of(b));
-        x.iter().any(|r| y.contains(r))
-    };
-    let name_ok = |a: &Candidate, b: &Candidate| match (a.tags.get("name"), b.tags.get("name")) {
-        (Some(x), Some(y)) => fold_name(x) == fold_name(y),
+    // Per-candidate facts computed once; neighbours found through a grid of STATION_M cells.
+    let stop_areas: Vec<&[i64]> = cands
+        .iter()
+        .map(|c| areas.get(&(c.kind, c.id)).map_or(&[][..], Vec::as_slice))
+        .collect();
+    let names: Vec<Option<String>> = cands
+        .iter()
+        .map(|c| c.tags.get("name").map(fold_name))
+        .collect();
+    let grid = Grid::new(cands.iter().map(|c| c.at), STATION_M);
+    let share_area = |i: usize, j: usize| stop_areas[i].iter().any(|r| stop_areas[j].contains(r));
+    let name_ok = |i: usize, j: usize| match (&names[i], &names[j]) {
+        (Some(x), Some(y)) => x == y,
         _ => true,
     };
-    let areas_with_station: Vec<i64> = cands
-        .iter()
-        .zip(&kinds)
-        .filter(|(_, k)| **k == TransitKind::Station)
-        .flat_map(|(c, _)| area_of(c))
+    let mut areas_with_station: Vec<i64> = (0..cands.len())
+        .filter(|&i| kinds[i] == TransitKind::Station)
+        .flat_map(|i| stop_areas[i].iter().copied())
         .collect();
+    areas_with_station.sort_unstable();
     let rail_part = |c: &Candidate| matches!(c.tags.get("railway"), Some("platform" | "stop"));
-    let near_station = |c: &Candidate| {
-        cands.iter().zip(&kinds).any(|(st, k)| {
-            *k == TransitKind::Station
-                && dist_m(c.at, st.at) <= STATION_M
-                && (share_area(c, st)
-                    || match (c.tags.get("name"), st.tags.get("name")) {
-                        (Some(x), Some(y)) => fold_name(x) == fold_name(y),
-                        (None, _) => rail_part(c),
+    let near_station = |i: usize| {
+        grid.near(cands[i].at).any(|j| {
+            kinds[j] == TransitKind::Station
+                && dist_m(cands[i].at, cands[j].at) <= STATION_M
+                && (share_area(i, j)
+                    || match (&names[i], &names[j]) {
+                        (Some(x), Some(y)) => x == y,
+                        (None, _) => rail_part(&cands[i]),
                         _ => false,
                     })
         })
     };
     let mut keep = vec![true; cands.len()];
-    for (i, c) in cands.iter().enumerate() {
+    for i in 0..cands.len() {
         if kinds[i] != TransitKind::Station
-            && (area_of(c).iter().any(|r| areas_with_station.contains(r)) || near_station(c))
+            && (stop_areas[i]
+                .iter()
+                .any(|r| areas_with_station.binary_search(r).is_ok())
+                || near_station(i))
         {
             keep[i] = false;
             continue;
         }
         let dominated = |pred: &dyn Fn(usize) -> bool| {
-            cands.iter().enumerate().any(|(j, o)| {
+            grid.near(cands[i].at).any(|j| {
                 j != i
                     && pred(j)
-                    && dist_m(c.at, o.at) <= SAME_STOP_M
-                    && (share_area(c, o)
-                        || (area_of(c).is_empty() || area_of(o).is_empty()) && name_ok(c, o))
+                    && dist_m(cands[i].at, cands[j].at) <= SAME_STOP_M
+                    && (share_area(i, j)
+                        || (stop_areas[i].is_empty() || stop_areas[j].is_empty()) && name_ok(i, j))
             })
         };
         keep[i] = match kinds[i] {
             TransitKind::Station => true,
             TransitKind::StopPosition => !dominated(&|j| kinds[j] == TransitKind::Platform),
-            TransitKind::Platform if c.kind == 'w' => {
+            TransitKind::Platform if cands[i].kind == 'w' => {
                 !dominated(&|j| kinds[j] == TransitKind::Platform && cands[j].kind == 'n')
             }
             TransitKind::Platform => true,
@@ -519,6 +528,52 @@ fn dedupe_transit(
         .collect();
     report.transit_duplicates = before - kept.len();
     kept
+}
+
+/// A uniform grid over points (cells at least `cell_m` metres wide) for neighbour queries.
+struct Grid {
+    cell_deg: f64,
+    /// Longitude scale: cos of the largest |latitude|, so columns are wide enough everywhere.
+    kx: f64,
+    cells: HashMap<(i64, i64), Vec<usize>>,
+}
+
+impl Grid {
+    fn new(points: impl Iterator<Item = Coord<f64>>, cell_m: f64) -> Self {
+        let points: Vec<Coord<f64>> = points.collect();
+        let max_lat = points
+            .iter()
+            .map(|p| p.y.abs())
+            .fold(0.0, f64::max)
+            .min(85.0);
+        let mut g = Self {
+            cell_deg: cell_m / 111_195.0,
+            kx: max_lat.to_radians().cos(),
+            cells: HashMap::new(),
+        };
+        for (i, p) in points.iter().enumerate() {
+            let k = g.key(*p);
+            g.cells.entry(k).or_default().push(i);
+        }
+        g
+    }
+
+    fn key(&self, p: Coord<f64>) -> (i64, i64) {
+        (
+            (p.x * self.kx / self.cell_deg).floor() as i64,
+            (p.y / self.cell_deg).floor() as i64,
+        )
+    }
+
+    /// Indices of points in the 3 × 3 cells around `p`: every point within `cell_m` of it.
+    fn near(&self, p: Coord<f64>) -> impl Iterator<Item = usize> + '_ {
+        let (cx, cy) = self.key(p);
+        (-1..=1)
+            .flat_map(move |dx| (-1..=1).map(move |dy| (cx + dx, cy + dy)))
+            .filter_map(|k| self.cells.get(&k))
+            .flatten()
+            .copied()
+    }
 }
 
 fn admin_areas(
@@ -649,9 +704,7 @@ fn parent_checks(
             .filter_map(|r| areas.iter().find(|a| a.code == r.code))
             .map(|a| &a.geometry)
             .collect();
-        let union = geoms
-            .iter()
-            .fold(MultiPolygon::new(vec![]), |u, g| u.union(*g));
+        let union = unary_union(geoms.iter().copied());
         // Spherical areas: robust to the zero-width slivers boolean ops leave along shared
         // edges (geodesic areas of such degenerate rings are meaningless).
         let km2 = |g: &MultiPolygon<f64>| g.chamberlain_duquette_unsigned_area() / 1e6;
