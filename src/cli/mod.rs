@@ -2,6 +2,7 @@
 //! struct and a `run` function; nothing in the library depends on clap.
 
 mod demo;
+mod extract_osm;
 mod report;
 mod validate;
 
@@ -26,6 +27,8 @@ enum Command {
     Validate(validate::Args),
     /// Run the bundled Monaco demo study (synthetic pings on real OpenStreetMap data).
     Demo(demo::Args),
+    /// Extract branches, POIs and admin areas from an OpenStreetMap .osm.pbf extract.
+    ExtractOsm(extract_osm::Args),
 }
 
 /// A failure with the exit code it deserves.
@@ -58,6 +61,10 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::ExtractOsm(args) => extract_osm::run(args).map_err(|error| Failure {
+            code: extract_osm::exit_code(&error),
+            error,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
