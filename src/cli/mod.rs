@@ -1,6 +1,8 @@
 //! Command-line parsing (clap) and dispatch. Each subcommand has its own module with an `Args`
 //! struct and a `run` function; nothing in the library depends on clap.
 
+mod synth;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -17,9 +19,14 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum Command {}
+enum Command {
+    /// Generate deterministic SYNTHETIC pings, devices and campaigns from an OSM extract.
+    Synth(synth::Args),
+}
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {}
+    match cli.command {
+        Command::Synth(args) => synth::run(args),
+    }
 }

@@ -120,7 +120,15 @@ impl PingBatch {
     }
 
     /// Appends one ping.
-    pub fn push(&mut self, device: DeviceKey, ts: i64, lon: f64, lat: f64, accuracy_m: f32, line: u64) {
+    pub fn push(
+        &mut self,
+        device: DeviceKey,
+        ts: i64,
+        lon: f64,
+        lat: f64,
+        accuracy_m: f32,
+        line: u64,
+    ) {
         self.device.push(device);
         self.ts.push(ts);
         self.lon.push(lon);

@@ -44,7 +44,9 @@ impl AtomicFile {
         fs::create_dir_all(&dir)?;
         let name = target
             .file_name()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name"))?
+            .ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
+            })?
             .to_string_lossy()
             .into_owned();
         let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
@@ -76,11 +78,17 @@ impl AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.out.as_mut().expect("AtomicFile used after commit").write(buf)
+        self.out
+            .as_mut()
+            .expect("AtomicFile used after commit")
+            .write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.out.as_mut().expect("AtomicFile used after commit").flush()
+        self.out
+            .as_mut()
+            .expect("AtomicFile used after commit")
+            .flush()
     }
 }
 

@@ -84,6 +84,9 @@ mod tests {
 
     #[test]
     fn salt_changes_keys() {
-        assert_ne!(DeviceKeyer::new("a").key("x"), DeviceKeyer::new("b").key("x"));
+        assert_ne!(
+            DeviceKeyer::new("a").key("x"),
+            DeviceKeyer::new("b").key("x")
+        );
     }
 }
