@@ -18,8 +18,8 @@
 //!
 //! Campaigns pick a partner-eligible POI (a destination of some activity; not a bank, ATM,
 //! transit stop, hotel, school, hospital or place of worship) uniformly, its nearest branch 70 %
-//! of the time (else any branch), a length of 14–60 days, and a start 30–400 days before the
-//! study start (the footfall truth is taken as stationary). `cost` is descriptive only
+//! of the time (else any branch), a length of 14–60 days, ending 1–365 days before the study
+//! start (the footfall truth is taken as stationary). `cost` is descriptive only
 //! (`days × (25 + 1.5·√V) × U(0.8, 1.2)`): it does not enter the outcome.
 
 use super::city::{City, dist};
@@ -323,14 +323,14 @@ pub fn campaigns(
         };
         let branch = &city.branches[bi];
         let days = rng.random_range(cm.min_days..=cm.max_days);
-        let back = rng.random_range(30..=400i64);
-        let start = params
+        let back = rng.random_range(1..=365i64);
+        let end = params
             .start
             .checked_sub(jiff::Span::new().days(back))
-            .map_err(|e| SynthError::Invalid(format!("campaign start: {e}")))?;
-        let end = start
-            .checked_add(jiff::Span::new().days(i64::from(days) - 1))
             .map_err(|e| SynthError::Invalid(format!("campaign end: {e}")))?;
+        let start = end
+            .checked_sub(jiff::Span::new().days(i64::from(days) - 1))
+            .map_err(|e| SynthError::Invalid(format!("campaign start: {e}")))?;
         let share = if t.visitors > 0 {
             t.non_customer_visitors as f64 / t.visitors as f64
         } else {
