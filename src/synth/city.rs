@@ -26,7 +26,7 @@
 //! fewer than 20 home sites (5 workplace sites):
 //! 1. points on a 50 m grid inside `landuse=residential` (homes) or
 //!    `landuse=commercial|retail|industrial` (jobs), each weighing 2,500 m² × 3 levels;
-//! 2. points on a 100 m grid over the POIs' bounding box, each weighted by the number of POIs
+//! 2. points on a 100 m grid over the POIs' bounding box grown by 200 m, each weighted by the number of POIs
 //!    within 400 m (homes: "people live where the shops are"); jobs fall back to the POIs
 //!    themselves (their `jobs_m2`) and finally to the home sites.
 //!
@@ -737,6 +737,8 @@ fn poi_density_grid(pois: &[[f64; 2]], out: &mut Sites) {
         lo = [lo[0].min(p[0]), lo[1].min(p[1])];
         hi = [hi[0].max(p[0]), hi[1].max(p[1])];
     }
+    // Half the reach around the POIs: people live next to the shops, not only between them.
+    let (lo, hi) = ([lo[0] - REACH / 2.0, lo[1] - REACH / 2.0], [hi[0] + REACH / 2.0, hi[1] + REACH / 2.0]);
     let mut y = lo[1];
     while y <= hi[1] + STEP / 2.0 {
         let mut x = lo[0];
