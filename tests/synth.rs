@@ -13,7 +13,9 @@ use std::sync::OnceLock;
 // Fixtures.
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/synth").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/synth")
+        .join(name)
 }
 
 /// The Monaco extract: `shared/` beside the repository (CI) or `/work/shared` (worktrees).
@@ -92,7 +94,9 @@ fn haversine_m(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 fn local(ts: i64) -> jiff::Zoned {
-    jiff::Timestamp::from_second(ts).unwrap().to_zoned(jiff::tz::TimeZone::get("Europe/Monaco").unwrap())
+    jiff::Timestamp::from_second(ts)
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Monaco").unwrap())
 }
 
 /// One shared run: 400 devices over 7 days from Monday 2026-06-01.
@@ -114,7 +118,10 @@ mod determinism {
     fn csv_bytes(p: &SynthParams, threads: usize) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pings.csv");
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| {
             let mut sink = CsvPingSink::create(&path).unwrap();
             synth::generate(monaco(), p, &mut sink).unwrap();
@@ -126,7 +133,10 @@ mod determinism {
     fn parquet_bytes(p: &SynthParams, threads: usize) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pings.parquet");
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| {
             let mut sink = ParquetPingSink::create(&path).unwrap();
             synth::generate(monaco(), p, &mut sink).unwrap();
@@ -138,7 +148,10 @@ mod determinism {
     #[test]
     fn same_seed_same_csv_bytes_at_any_thread_count() {
         // Small blocks so that 150 devices make many blocks per wave.
-        let p = SynthParams { block_devices: 16, ..params(150, 3, 7) };
+        let p = SynthParams {
+            block_devices: 16,
+            ..params(150, 3, 7)
+        };
         let one = csv_bytes(&p, 1);
         let two = csv_bytes(&p, 2);
         let again = csv_bytes(&p, 2);
@@ -149,7 +162,10 @@ mod determinism {
 
     #[test]
     fn same_seed_same_parquet_bytes_at_any_thread_count() {
-        let p = SynthParams { block_devices: 16, ..params(150, 3, 7) };
+        let p = SynthParams {
+            block_devices: 16,
+            ..params(150, 3, 7)
+        };
         let one = parquet_bytes(&p, 1);
         let two = parquet_bytes(&p, 2);
         assert!(one == two, "1 vs 2 threads differ");
@@ -178,7 +194,10 @@ mod determinism {
             .unwrap()
             .install(|| synth::poi_truth(monaco(), &p).unwrap());
         assert_eq!(t1, t2);
-        assert_eq!(synth::campaigns(monaco(), &p, &t1).unwrap(), synth::campaigns(monaco(), &p, &t2).unwrap());
+        assert_eq!(
+            synth::campaigns(monaco(), &p, &t1).unwrap(),
+            synth::campaigns(monaco(), &p, &t2).unwrap()
+        );
     }
 
     #[test]
@@ -194,16 +213,38 @@ mod determinism {
         synth::generate(monaco(), &p, &mut mem).unwrap();
 
         let file = std::fs::File::open(&path).unwrap();
-        let reader =
-            parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
         let mut i = 0;
         for batch in reader {
             let batch = batch.unwrap();
-            let ids = batch.column(0).as_any().downcast_ref::<StringArray>().unwrap();
-            let ts = batch.column(1).as_any().downcast_ref::<Int64Array>().unwrap();
-            let lon = batch.column(2).as_any().downcast_ref::<Float64Array>().unwrap();
-            let lat = batch.column(3).as_any().downcast_ref::<Float64Array>().unwrap();
-            let acc = batch.column(4).as_any().downcast_ref::<Float32Array>().unwrap();
+            let ids = batch
+                .column(0)
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .unwrap();
+            let ts = batch
+                .column(1)
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap();
+            let lon = batch
+                .column(2)
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .unwrap();
+            let lat = batch
+                .column(3)
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .unwrap();
+            let acc = batch
+                .column(4)
+                .as_any()
+                .downcast_ref::<Float32Array>()
+                .unwrap();
             for r in 0..batch.num_rows() {
                 let want = &mem.0[i];
                 assert_eq!(ids.value(r), format!("d{:07}", want.device + 1));
@@ -242,7 +283,11 @@ mod behaviour {
         assert!(pings.windows(2).any(|w| w[1].ts < w[0].ts));
         for day_pings in pings.chunk_by(|a, b| local(a.ts).date() == local(b.ts).date()) {
             for block in day_pings.chunk_by(|a, b| a.device / 256 == b.device / 256) {
-                assert!(block.windows(2).all(|w| (w[0].ts, w[0].device) <= (w[1].ts, w[1].device)));
+                assert!(
+                    block
+                        .windows(2)
+                        .all(|w| (w[0].ts, w[0].device) <= (w[1].ts, w[1].device))
+                );
             }
         }
     }
@@ -269,8 +314,15 @@ mod behaviour {
         let share = near as f64 / all as f64;
         assert!(share > 0.75, "night pings within 100 m of home: {share:.3}");
         // Most residents have at least 3 nights' worth of pings mostly at home.
-        let good = per_device.values().filter(|(n, a)| *a >= 5 && *n * 10 >= *a * 7).count();
-        assert!(good as f64 > 0.8 * per_device.len() as f64, "{good} of {}", per_device.len());
+        let good = per_device
+            .values()
+            .filter(|(n, a)| *a >= 5 && *n * 10 >= *a * 7)
+            .count();
+        assert!(
+            good as f64 > 0.8 * per_device.len() as f64,
+            "{good} of {}",
+            per_device.len()
+        );
     }
 
     #[test]
@@ -298,35 +350,60 @@ mod behaviour {
         let share = at_work as f64 / all as f64;
         assert!(share > 0.6, "weekday office-hour pings at work: {share:.3}");
         let weekend = weekend_at_work.0 as f64 / weekend_at_work.1.max(1) as f64;
-        assert!(weekend < share / 3.0, "weekend {weekend:.3} vs weekday {share:.3}");
+        assert!(
+            weekend < share / 3.0,
+            "weekend {weekend:.3} vs weekday {share:.3}"
+        );
     }
 
     #[test]
     fn devices_visit_pois() {
         let (pings, _, summary) = run_400();
-        assert!(summary.visits as f64 > 0.5 * summary.device_days_present as f64, "{summary:?}");
+        assert!(
+            summary.visits as f64 > 0.5 * summary.device_days_present as f64,
+            "{summary:?}"
+        );
         let pois = read_pois();
         let truth = synth::poi_truth(monaco(), &params(400, 7, 42)).unwrap();
         let visited = truth.iter().filter(|t| t.visitors > 0).count();
-        assert!(visited > pois.len() / 2, "{visited} of {} POIs visited", pois.len());
+        assert!(
+            visited > pois.len() / 2,
+            "{visited} of {} POIs visited",
+            pois.len()
+        );
         // Daytime pings within 30 m of a POI (noise included): a real share, from many devices.
         let mut devices = std::collections::HashSet::new();
         let mut n = 0;
-        for p in pings.iter().filter(|p| (9..22).contains(&local(p.ts).hour())) {
-            if pois.iter().any(|q| haversine_m((p.lon, p.lat), (q.lon, q.lat)) < 30.0) {
+        for p in pings
+            .iter()
+            .filter(|p| (9..22).contains(&local(p.ts).hour()))
+        {
+            if pois
+                .iter()
+                .any(|q| haversine_m((p.lon, p.lat), (q.lon, q.lat)) < 30.0)
+            {
                 n += 1;
                 devices.insert(p.device);
             }
         }
-        assert!(n > 1000 && devices.len() > 200, "{n} pings from {} devices", devices.len());
+        assert!(
+            n > 1000 && devices.len() > 200,
+            "{n} pings from {} devices",
+            devices.len()
+        );
     }
 
     #[test]
     fn visitors_come_and_go() {
         let (pings, recs, summary) = run_400();
-        assert!(summary.commuters > 30 && summary.tourists > 20, "{summary:?}");
-        let mut days: std::collections::HashMap<u64, std::collections::BTreeSet<jiff::civil::Date>> =
-            Default::default();
+        assert!(
+            summary.commuters > 30 && summary.tourists > 20,
+            "{summary:?}"
+        );
+        let mut days: std::collections::HashMap<
+            u64,
+            std::collections::BTreeSet<jiff::civil::Date>,
+        > = Default::default();
         let mut commuter_night = 0;
         for p in pings {
             let r = &recs[p.device as usize];
@@ -356,13 +433,19 @@ mod behaviour {
     #[test]
     fn pings_are_irregular_with_consistent_accuracy() {
         let (pings, recs, _) = run_400();
-        let missing = pings.iter().filter(|p| p.accuracy_m.is_none()).count() as f64 / pings.len() as f64;
-        assert!((0.03..0.2).contains(&missing), "missing accuracy share {missing:.3}");
+        let missing =
+            pings.iter().filter(|p| p.accuracy_m.is_none()).count() as f64 / pings.len() as f64;
+        assert!(
+            (0.03..0.2).contains(&missing),
+            "missing accuracy share {missing:.3}"
+        );
         // Stated accuracy is the 68 % radius: for resident night pings at home, the error is within
         // the stated accuracy (+ the 25 m home jitter of the building) about 68 % of the time or more.
         let mut within = (0usize, 0usize);
         for p in pings {
-            let (Some(acc), Some(home)) = (p.accuracy_m, recs[p.device as usize].home) else { continue };
+            let (Some(acc), Some(home)) = (p.accuracy_m, recs[p.device as usize].home) else {
+                continue;
+            };
             let h = local(p.ts).hour();
             if !(1..5).contains(&h) {
                 continue;
@@ -371,7 +454,10 @@ mod behaviour {
             within.0 += usize::from(haversine_m((p.lon, p.lat), home) <= f64::from(acc) + 1.0);
         }
         let share = within.0 as f64 / within.1 as f64;
-        assert!((0.6..0.8).contains(&share), "error ≤ stated accuracy in {share:.3} of fixes");
+        assert!(
+            (0.6..0.8).contains(&share),
+            "error ≤ stated accuracy in {share:.3} of fixes"
+        );
         // Inter-ping gaps: bursty (many under a minute) with long silences.
         let mut by_dev: std::collections::HashMap<u64, Vec<i64>> = Default::default();
         for p in pings {
@@ -384,7 +470,12 @@ mod behaviour {
         }
         gaps.sort_unstable();
         let q = |f: f64| gaps[(f * gaps.len() as f64) as usize];
-        assert!(q(0.25) < 60 && q(0.9) > 1800, "gap quartile {} s, p90 {} s", q(0.25), q(0.9));
+        assert!(
+            q(0.25) < 60 && q(0.9) > 1800,
+            "gap quartile {} s, p90 {} s",
+            q(0.25),
+            q(0.9)
+        );
     }
 }
 
@@ -405,18 +496,28 @@ mod customers {
                 .filter(|r| r.home_branch_m.is_some_and(|d| w[0] <= d && d < w[1]))
                 .collect();
             assert!(inside.len() > 500, "band {w:?}: {}", inside.len());
-            let observed = inside.iter().filter(|r| r.tier.is_some()).count() as f64 / inside.len() as f64;
-            let expected = inside.iter().map(|r| model.probability(r.home_branch_m.unwrap())).sum::<f64>()
+            let observed =
+                inside.iter().filter(|r| r.tier.is_some()).count() as f64 / inside.len() as f64;
+            let expected = inside
+                .iter()
+                .map(|r| model.probability(r.home_branch_m.unwrap()))
+                .sum::<f64>()
                 / inside.len() as f64;
             let se = (expected * (1.0 - expected) / inside.len() as f64).sqrt();
-            assert!((observed - expected).abs() < 4.0 * se, "band {w:?}: {observed:.3} vs {expected:.3}");
+            assert!(
+                (observed - expected).abs() < 4.0 * se,
+                "band {w:?}: {observed:.3} vs {expected:.3}"
+            );
             rows.push(observed);
         }
         assert!(rows.windows(2).all(|w| w[0] > w[1]), "{rows:?}");
         // Tiers: mass dominates, private is rare.
         let count = |t: &str| recs.iter().filter(|r| r.tier == Some(t)).count();
         let (mass, affluent, private) = (count("mass"), count("affluent"), count("private"));
-        assert!(mass > 3 * affluent && affluent > 2 * private && private > 0, "{mass} {affluent} {private}");
+        assert!(
+            mass > 3 * affluent && affluent > 2 * private && private > 0,
+            "{mass} {affluent} {private}"
+        );
     }
 
     #[test]
@@ -445,7 +546,12 @@ mod campaigns {
         assert_eq!(c.len(), 3000);
         let m = p.campaigns;
         for r in &c {
-            let rate = m.rate_per_day(r.visitors_week, r.non_customer_share, r.distance_km, r.competitors_500m);
+            let rate = m.rate_per_day(
+                r.visitors_week,
+                r.non_customer_share,
+                r.distance_km,
+                r.competitors_500m,
+            );
             assert!((r.expected - f64::from(r.days) * rate).abs() < 1e-9 * r.expected.max(1.0));
             assert_eq!(r.days as i64, (r.end - r.start).get_days() as i64 + 1);
             assert!(r.end < p.start);
@@ -453,12 +559,20 @@ mod campaigns {
         let observed: f64 = c.iter().map(|r| r.new_customers as f64).sum();
         let expected: f64 = c.iter().map(|r| r.expected).sum();
         // Poisson: variance = mean.
-        assert!((observed - expected).abs() < 4.0 * expected.sqrt(), "{observed} vs {expected}");
+        assert!(
+            (observed - expected).abs() < 4.0 * expected.sqrt(),
+            "{observed} vs {expected}"
+        );
         // And a Poisson regression on the features recovers β (log-exposure offset).
         let beta = fit_poisson(&c);
         let se_tol = [0.6, 0.15, 0.6, 0.25, 0.1];
         for k in 0..5 {
-            assert!((beta[k] - m.beta[k]).abs() < se_tol[k], "β{k}: fitted {:.3}, true {:.3}", beta[k], m.beta[k]);
+            assert!(
+                (beta[k] - m.beta[k]).abs() < se_tol[k],
+                "β{k}: fitted {:.3}, true {:.3}",
+                beta[k],
+                m.beta[k]
+            );
         }
     }
 
@@ -467,10 +581,24 @@ mod campaigns {
         let x: Vec<[f64; 5]> = c
             .iter()
             .map(|r| {
-                [1.0, (1.0 + r.visitors_week).ln(), r.non_customer_share, r.distance_km, f64::from(r.competitors_500m)]
+                [
+                    1.0,
+                    (1.0 + r.visitors_week).ln(),
+                    r.non_customer_share,
+                    r.distance_km,
+                    f64::from(r.competitors_500m),
+                ]
             })
             .collect();
-        let mut b = [(c.iter().map(|r| r.new_customers).sum::<u64>() as f64 / c.iter().map(|r| f64::from(r.days)).sum::<f64>()).ln(), 0.0, 0.0, 0.0, 0.0];
+        let mut b = [
+            (c.iter().map(|r| r.new_customers).sum::<u64>() as f64
+                / c.iter().map(|r| f64::from(r.days)).sum::<f64>())
+            .ln(),
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+        ];
         for _ in 0..50 {
             let mut g = [0.0; 5];
             let mut h = [[0.0; 5]; 5];
@@ -497,7 +625,9 @@ mod campaigns {
 
     fn solve(mut a: [[f64; 5]; 5], mut y: [f64; 5]) -> [f64; 5] {
         for i in 0..5 {
-            let piv = (i..5).max_by(|&p, &q| a[p][i].abs().total_cmp(&a[q][i].abs())).unwrap();
+            let piv = (i..5)
+                .max_by(|&p, &q| a[p][i].abs().total_cmp(&a[q][i].abs()))
+                .unwrap();
             a.swap(i, piv);
             y.swap(i, piv);
             for r in i + 1..5 {
@@ -523,8 +653,14 @@ mod cli {
 
     fn synth_cmd_in(dir: &Path, timezone: &str) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_catchment"));
-        c.current_dir(dir).arg("synth").arg("--osm").arg(monaco_pbf());
-        c.arg("--branches").arg(fixture("branches.csv")).arg("--pois").arg(fixture("pois.csv"));
+        c.current_dir(dir)
+            .arg("synth")
+            .arg("--osm")
+            .arg(monaco_pbf());
+        c.arg("--branches")
+            .arg(fixture("branches.csv"))
+            .arg("--pois")
+            .arg(fixture("pois.csv"));
         c.args(["--timezone", timezone, "--quiet"]);
         c
     }
@@ -538,10 +674,19 @@ mod cli {
         let dir = tempfile::tempdir().unwrap();
         let out = synth_cmd(dir.path())
             .args(["--devices", "120", "--days", "3", "-o", "pings.csv"])
-            .args(["--devices-out", "devices.csv", "--campaigns-out", "campaigns.csv"])
+            .args([
+                "--devices-out",
+                "devices.csv",
+                "--campaigns-out",
+                "campaigns.csv",
+            ])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let pings = std::fs::read_to_string(dir.path().join("pings.csv")).unwrap();
         assert!(pings.starts_with("device_id,ts,lon,lat,accuracy_m\nd0"));
         let devices = std::fs::read_to_string(dir.path().join("devices.csv")).unwrap();
@@ -550,8 +695,10 @@ mod cli {
         let campaigns = std::fs::read_to_string(dir.path().join("campaigns.csv")).unwrap();
         assert!(campaigns.starts_with("poi_id,branch_id,start,end,new_customers,cost\n"));
         assert_eq!(campaigns.lines().count(), 61);
-        let truth: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.path().join("synth_truth.json")).unwrap()).unwrap();
+        let truth: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.path().join("synth_truth.json")).unwrap(),
+        )
+        .unwrap();
         assert_eq!(truth["synthetic"], true);
         assert_eq!(truth["seed"], 42);
         assert_eq!(truth["campaign_model"]["beta"]["b1"], 0.45);
@@ -562,22 +709,38 @@ mod cli {
     #[test]
     fn ping_target_sets_the_size() {
         let dir = tempfile::tempdir().unwrap();
-        let out = synth_cmd(dir.path()).args(["--pings", "60000", "--days", "2", "-o", "p.parquet"]).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = synth_cmd(dir.path())
+            .args(["--pings", "60000", "--days", "2", "-o", "p.parquet"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let file = std::fs::File::open(dir.path().join("p.parquet")).unwrap();
         let meta = parquet::file::reader::SerializedFileReader::new(file).unwrap();
         use parquet::file::reader::FileReader;
         let rows = meta.metadata().file_metadata().num_rows();
-        assert!((rows - 60_000).abs() < 60_000 / 20, "{rows} rows for a 60,000 target");
+        assert!(
+            (rows - 60_000).abs() < 60_000 / 20,
+            "{rows} rows for a 60,000 target"
+        );
     }
 
     #[test]
     fn bad_inputs_exit_2() {
         let dir = tempfile::tempdir().unwrap();
-        let out = synth_cmd(dir.path()).args(["--devices", "5", "-o", "pings.txt"]).output().unwrap();
+        let out = synth_cmd(dir.path())
+            .args(["--devices", "5", "-o", "pings.txt"])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2));
         assert!(String::from_utf8_lossy(&out.stderr).contains(".csv or .parquet"));
-        let out = synth_cmd_in(dir.path(), "Mars/Olympus").args(["-o", "p.csv"]).output().unwrap();
+        let out = synth_cmd_in(dir.path(), "Mars/Olympus")
+            .args(["-o", "p.csv"])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2));
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }

@@ -738,7 +738,10 @@ fn poi_density_grid(pois: &[[f64; 2]], out: &mut Sites) {
         hi = [hi[0].max(p[0]), hi[1].max(p[1])];
     }
     // Half the reach around the POIs: people live next to the shops, not only between them.
-    let (lo, hi) = ([lo[0] - REACH / 2.0, lo[1] - REACH / 2.0], [hi[0] + REACH / 2.0, hi[1] + REACH / 2.0]);
+    let (lo, hi) = (
+        [lo[0] - REACH / 2.0, lo[1] - REACH / 2.0],
+        [hi[0] + REACH / 2.0, hi[1] + REACH / 2.0],
+    );
     let mut y = lo[1];
     while y <= hi[1] + STEP / 2.0 {
         let mut x = lo[0];
