@@ -203,7 +203,7 @@ pub(crate) fn emit(
         }
     }
     times.retain(|t| *t >= p0 && *t < p1 && !(silent.0 <= *t && *t < silent.1));
-    times.sort_by(f64::total_cmp);
+    times.sort_unstable_by(f64::total_cmp);
 
     let frame = &m.city.frame;
     let mut cur = 0;
