@@ -301,7 +301,7 @@ mod behaviour {
             let r = &recs[p.device as usize];
             let Some(home) = r.home else { continue };
             let h = local(p.ts).hour();
-            if !(h >= 21 || h < 7) {
+            if (7..21).contains(&h) {
                 continue;
             }
             let close = haversine_m((p.lon, p.lat), home) <= 100.0;
@@ -577,6 +577,7 @@ mod campaigns {
     }
 
     /// Newton–Raphson (IRLS) for a Poisson GLM with offset ln(days).
+    #[allow(clippy::needless_range_loop)] // index form mirrors the matrix algebra
     fn fit_poisson(c: &[synth::CampaignRecord]) -> [f64; 5] {
         let x: Vec<[f64; 5]> = c
             .iter()
@@ -623,6 +624,7 @@ mod campaigns {
         b
     }
 
+    #[allow(clippy::needless_range_loop)]
     fn solve(mut a: [[f64; 5]; 5], mut y: [f64; 5]) -> [f64; 5] {
         for i in 0..5 {
             let piv = (i..5)

@@ -115,6 +115,9 @@ pub struct PoiTruth {
     pub competitors_500m: u32,
 }
 
+/// Per block: distinct (POI, 7-day window) pairs and distinct (POI, is customer) pairs.
+type BlockVisits = (Vec<(u32, u32)>, Vec<(u32, bool)>);
+
 /// Computes each POI's footfall truth by re-planning every device-day (no pings), in parallel.
 ///
 /// # Errors
@@ -144,7 +147,7 @@ pub fn poi_truth(city: &City, params: &SynthParams) -> Result<Vec<PoiTruth>, Syn
     let block = u64::from(params.block_devices);
     let blocks: Vec<u64> = (0..model.devices.div_ceil(block)).collect();
     // Per block: (poi, window) distinct pairs and (poi, customer) distinct pairs.
-    let parts: Vec<(Vec<(u32, u32)>, Vec<(u32, bool)>)> = blocks
+    let parts: Vec<BlockVisits> = blocks
         .par_iter()
         .map(|&b| {
             let mut weekly = Vec::new();

@@ -68,11 +68,11 @@ impl Frame {
         Frame { lon0, lat0, kx, ky }
     }
 
-    pub(crate) fn to_xy(&self, lon: f64, lat: f64) -> [f64; 2] {
+    pub(crate) fn to_xy(self, lon: f64, lat: f64) -> [f64; 2] {
         [(lon - self.lon0) * self.kx, (lat - self.lat0) * self.ky]
     }
 
-    pub(crate) fn to_lonlat(&self, p: [f64; 2]) -> (f64, f64) {
+    pub(crate) fn to_lonlat(self, p: [f64; 2]) -> (f64, f64) {
         (self.lon0 + p[0] / self.kx, self.lat0 + p[1] / self.ky)
     }
 }
@@ -111,7 +111,7 @@ pub(crate) struct Sites {
 
 impl Sites {
     fn push(&mut self, xy: [f64; 2], weight: f64, radius: f64) {
-        if !(weight > 0.0) || !xy[0].is_finite() || !xy[1].is_finite() {
+        if weight.is_nan() || weight <= 0.0 || !xy[0].is_finite() || !xy[1].is_finite() {
             return;
         }
         let total = self.cum.last().copied().unwrap_or(0.0);

@@ -133,13 +133,13 @@ impl CustomerModel {
 
     pub(crate) fn validate(&self) -> Result<(), SynthError> {
         let ok = |p: f64| (0.0..=1.0).contains(&p);
-        if !(ok(self.base)
+        let all_ok = ok(self.base)
             && ok(self.near)
             && ok(self.base + self.near)
             && ok(self.commuter)
-            && ok(self.tourist))
-            || !(self.scale_km > 0.0)
-        {
+            && ok(self.tourist)
+            && self.scale_km > 0.0;
+        if !all_ok {
             return Err(SynthError::Invalid(
                 "customer probabilities must be in [0, 1], scale_km > 0".into(),
             ));

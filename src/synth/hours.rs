@@ -156,7 +156,7 @@ fn parse_rule(rule: &str) -> Option<([bool; 7], u128, u128)> {
         let (a, b) = span.split_once('-')?;
         let open = parse_hm(a)?;
         let close = match b.strip_suffix('+') {
-            Some(b) if b.is_empty() => open + 120,
+            Some("") => open + 120,
             Some(b) => parse_hm(b)?,
             None => parse_hm(b)?,
         };
