@@ -1,26 +1,4 @@
 //! The truth behind partner footfall, and past campaigns whose outcomes follow a stated model.
-//!
-//! # Model
-//! For a campaign of `days` days run by branch `b` with partner POI `p`:
-//!
-//! `new_customers ~ Poisson(days · exp(β0 + β1·ln(1 + V) + β2·s + β3·d + β4·c))`
-//!
-//! - `V` = weekly distinct visitors of `p` in the synthetic truth: distinct devices with a
-//!   planned visit in each full 7-day window from the start date, averaged over the windows
-//!   (with fewer than 7 days: the distinct visitors × 7 / days);
-//! - `s` = non-customer share of `p`'s distinct visitors over the whole period (the population's
-//!   non-customer share when `p` has no visitor);
-//! - `d` = straight-line distance `p` → `b`, km;
-//! - `c` = competitor banks (`bank` POIs not of an own brand) within 500 m of `p`.
-//!
-//! Default β = (−3.0, 0.45, 0.8, −0.35, −0.15): a POI with 200 weekly visitors, 80 % of them
-//! non-customers, 0.5 km from the branch and 2 competitors converts about 0.64 a day.
-//!
-//! Campaigns pick a partner-eligible POI (a destination of some activity; not a bank, ATM,
-//! transit stop, hotel, school, hospital or place of worship) uniformly, its nearest branch 70 %
-//! of the time (else any branch), a length of 14–60 days, ending 1–365 days before the study
-//! start (the footfall truth is taken as stationary). `cost` is descriptive only
-//! (`days × (25 + 1.5·√V) × U(0.8, 1.2)`): it does not enter the outcome.
 
 use super::city::{City, dist};
 use super::device::Profile;
@@ -36,6 +14,28 @@ use rayon::prelude::*;
 use std::path::Path;
 
 /// How past campaigns are drawn and how they convert.
+///
+/// # Model
+/// For a campaign of `days` days run by branch `b` with partner POI `p`:
+///
+/// `new_customers ~ Poisson(days · exp(β0 + β1·ln(1 + V) + β2·s + β3·d + β4·c))`
+///
+/// - `V` = weekly distinct visitors of `p` in the synthetic truth: distinct devices with a
+///   planned visit in each full 7-day window from the start date, averaged over the windows
+///   (with fewer than 7 days: the distinct visitors × 7 / days);
+/// - `s` = non-customer share of `p`'s distinct visitors over the whole period (the population's
+///   non-customer share when `p` has no visitor);
+/// - `d` = straight-line distance `p` → `b`, km;
+/// - `c` = competitor banks (`bank` POIs not of an own brand) within 500 m of `p`.
+///
+/// Default β = (−3.0, 0.45, 0.8, −0.35, −0.15): a POI with 200 weekly visitors, 80 % of them
+/// non-customers, 0.5 km from the branch and 2 competitors converts about 0.64 a day.
+///
+/// Campaigns pick a partner-eligible POI (a destination of some activity; not a bank, ATM,
+/// transit stop, hotel, school, hospital or place of worship) uniformly, its nearest branch 70 %
+/// of the time (else any branch), a length of 14–60 days, ending 1–365 days before the study
+/// start (the footfall truth is taken as stationary). `cost` is descriptive only
+/// (`days × (25 + 1.5·√V) × U(0.8, 1.2)`): it does not enter the outcome.
 ///
 /// # Example
 /// ```
@@ -105,7 +105,7 @@ impl CampaignModel {
 pub struct PoiTruth {
     /// The POI.
     pub poi_id: String,
-    /// Mean weekly distinct visitors (see the [module docs](self)).
+    /// Mean weekly distinct visitors (`V` of [`CampaignModel`]).
     pub visitors_week: f64,
     /// Distinct visitors over the whole period.
     pub visitors: u64,
@@ -254,7 +254,7 @@ pub struct CampaignRecord {
     pub expected: f64,
 }
 
-/// Draws `params.campaigns.count` past campaigns from the truth (see the [module docs](self)).
+/// Draws `params.campaigns.count` past campaigns from the truth (see [`CampaignModel`]).
 /// Empty without branches or partner-eligible POIs.
 ///
 /// # Errors

@@ -1,37 +1,5 @@
-//! The per-category table: visit weights per activity, default opening hours, dwell times.
-//!
-//! | category (aliases) | lunch | errand | leisure | evening | default hours | dwell min |
-//! |---|---|---|---|---|---|---|
-//! | `supermarket` (`grocery`) | – | 1.0 | 0.2 | – | Mo-Sa 08:00-21:00; Su 09:00-13:00 | 12–35 |
-//! | `convenience` | 0.1 | 0.6 | – | – | 07:00-23:00 | 10–20 |
-//! | `mall` (`department_store`, `shopping_centre`) | 0.3 | 0.5 | 1.0 | 0.2 | Mo-Sa 10:00-21:00; Su 11:00-19:00 | 40–150 |
-//! | `marketplace` | 0.2 | 0.6 | 0.5 | – | Tu-Su 07:00-13:00 | 20–60 |
-//! | `restaurant` | 1.0 | – | 0.6 | 1.0 | 11:30-15:00,18:30-23:30 | 35–100 |
-//! | `fast_food` (`food_court`) | 1.0 | 0.1 | 0.3 | 0.3 | 10:00-23:00 | 15–35 |
-//! | `cafe` (`ice_cream`) | 0.8 | 0.1 | 0.6 | 0.2 | 07:30-19:30 | 15–60 |
-//! | `bakery` | 0.4 | 0.5 | 0.1 | – | Mo-Sa 07:00-19:30; Su 07:00-13:00 | 10–15 |
-//! | `bar` (`pub`, `nightclub`, `biergarten`) | – | – | 0.1 | 0.8 | 17:00-02:00 | 45–150 |
-//! | `cinema` (`theatre`) | – | – | 0.4 | 0.5 | 12:00-24:00 | 100–180 |
-//! | `museum` (`attraction`, `gallery`, `zoo`) | – | – | 0.5 | – | 10:00-18:00 | 45–150 |
-//! | `park` (`garden`, `beach`, `playground`) | – | – | 0.8 | 0.1 | 06:00-22:00 | 30–120 |
-//! | `gym` (`fitness_centre`, `sports_centre`, `swimming_pool`) | – | 0.1 | 0.5 | 0.5 | 06:00-22:00 | 50–100 |
-//! | `clothes` (`shoes`, `jewelry`, `shop`, `electronics`, …) | – | 0.3 | 0.4 | – | Mo-Sa 10:00-19:30 | 15–45 |
-//! | `pharmacy` (`chemist`) | – | 0.5 | – | – | Mo-Sa 08:30-19:30 | 10–15 |
-//! | `hairdresser` (`beauty`) | – | 0.2 | 0.1 | – | Tu-Sa 09:00-19:00 | 30–75 |
-//! | `bank` | – | 0.25 | – | – | Mo-Fr 09:00-17:00; Sa 09:00-12:00 | 10–30 |
-//! | `atm` | – | 0.1 | – | – | 24/7 | 10–12 |
-//! | `post_office` | – | 0.2 | – | – | Mo-Fr 08:30-18:00; Sa 08:30-12:00 | 10–25 |
-//! | `fuel` | – | 0.2 | – | – | 06:00-22:00 | 10–12 |
-//! | `hotel` | – | – | 0.1 | 0.1 | 24/7 | 30–90 |
-//! | `school` (`kindergarten`, `college`, `university`) | – | 0.15 | – | – | Mo-Fr 08:00-17:00 | 10–20 |
-//! | `hospital` (`clinic`, `doctors`, `dentist`) | – | 0.1 | – | – | 24/7 | 30–120 |
-//! | `place_of_worship` | – | – | 0.2 | – | 08:00-19:00 | 45–90 |
-//! | `bus_stop`, `station`, `subway_entrance`, `parking` | – | – | – | – | 05:30-24:00 | – |
-//! | anything else | – | 0.1 | 0.1 | – | Mo-Sa 09:00-19:00 | 15–45 |
-//!
-//! A `–` is weight 0: never a destination of that activity. Transit stops are never visited as
-//! destinations (they are walked past). The weights are relative within an activity; the chance a
-//! device picks a POI is `weight × exp(-distance / decay)` (see [`crate::synth::SynthParams`]).
+//! The per-category table: visit weights per activity, default opening hours, dwell times
+//! (documented in the `synth` module docs, "POI categories").
 
 use super::hours::OpeningHours;
 

@@ -1,38 +1,4 @@
 //! The city model: weighted home and workplace sites, POIs and branches in a local metric frame.
-//!
-//! # From an OSM extract
-//! [`City::from_osm`] reads the `.osm.pbf` in up to three passes (tagged nodes, ways and
-//! multipolygon relations; then the untagged outer ways of those relations; then the coordinates
-//! of every node the kept ways use) and keeps only what the model needs.
-//!
-//! **Homes** are buildings, each weighted by its floor area = footprint area ×
-//! `building:levels` (default by type: apartments 5, residential / dormitory 4, house-like 2,
-//! anything else 3):
-//! - `building=house|residential|apartments|detached|terrace|semidetached_house|dormitory|bungalow|farm|villa`
-//!   are homes;
-//! - `building=yes` (or an unlisted value) is a home inside `landuse=residential`, a workplace
-//!   inside `landuse=commercial|retail|industrial` or when it carries a `shop`, `office`, `amenity`
-//!   or `craft` tag, and **mixed** otherwise: half its floor area counts as homes, half as jobs
-//!   (dense city centres are mostly unclassified `building=yes`).
-//!
-//! **Workplaces** are buildings tagged `office|commercial|retail|industrial|warehouse|school|
-//! hospital|hotel|public|civic|government|…` (floor area) plus point features: `office=*` (400 m²
-//! equivalent), `shop=*`, job-bearing `amenity=*` and `tourism=*` (the per-category `jobs_m2` of
-//! the table in [`super::category`]: supermarket 800, mall 4000, school 2500, hospital 3000, …),
-//! `craft=*` (100). Non-dwellings (`construction`, `roof`, `garage`, `shed`, churches, …) are
-//! skipped.
-//!
-//! **Fallbacks** for thin extracts, in order, each used only when the previous step yields
-//! fewer than 20 home sites (5 workplace sites):
-//! 1. points on a 50 m grid inside `landuse=residential` (homes) or
-//!    `landuse=commercial|retail|industrial` (jobs), each weighing 2,500 m² × 3 levels;
-//! 2. points on a 100 m grid over the POIs' bounding box grown by 200 m, each weighted by the number of POIs
-//!    within 400 m (homes: "people live where the shops are"); jobs fall back to the POIs
-//!    themselves (their `jobs_m2`) and finally to the home sites.
-//!
-//! Multipolygon relations are assembled from their outer ways (inner rings are ignored: a
-//! courtyard does not change a building's weight much); ways and rings that do not close are
-//! skipped.
 
 use super::SynthError;
 use super::category::{self, ACTIVITIES, Activity};
@@ -159,7 +125,7 @@ pub(crate) struct BranchSite {
     pub xy: [f64; 2],
 }
 
-/// Which fallbacks [`City::from_osm`] had to use; see the [module docs](self).
+/// Which fallbacks [`City::from_osm`] had to use (its docs list them).
 ///
 /// # Example
 /// ```
@@ -244,6 +210,40 @@ pub struct City {
 
 impl City {
     /// Reads an OSM extract and builds the city model around the given branches and POIs.
+    ///
+    /// # How the extract is read
+    /// [`City::from_osm`] reads the `.osm.pbf` in up to three passes (tagged nodes, ways and
+    /// multipolygon relations; then the untagged outer ways of those relations; then the coordinates
+    /// of every node the kept ways use) and keeps only what the model needs.
+    ///
+    /// **Homes** are buildings, each weighted by its floor area = footprint area ×
+    /// `building:levels` (default by type: apartments 5, residential / dormitory 4, house-like 2,
+    /// anything else 3):
+    /// - `building=house|residential|apartments|detached|terrace|semidetached_house|dormitory|bungalow|farm|villa`
+    ///   are homes;
+    /// - `building=yes` (or an unlisted value) is a home inside `landuse=residential`, a workplace
+    ///   inside `landuse=commercial|retail|industrial` or when it carries a `shop`, `office`, `amenity`
+    ///   or `craft` tag, and **mixed** otherwise: half its floor area counts as homes, half as jobs
+    ///   (dense city centres are mostly unclassified `building=yes`).
+    ///
+    /// **Workplaces** are buildings tagged `office|commercial|retail|industrial|warehouse|school|
+    /// hospital|hotel|public|civic|government|…` (floor area) plus point features: `office=*` (400 m²
+    /// equivalent), `shop=*`, job-bearing `amenity=*` and `tourism=*` (the per-category `jobs_m2` of
+    /// the table in the [`synth`](super) module docs: supermarket 800, mall 4000, school 2500, hospital 3000, …),
+    /// `craft=*` (100). Non-dwellings (`construction`, `roof`, `garage`, `shed`, churches, …) are
+    /// skipped.
+    ///
+    /// **Fallbacks** for thin extracts, in order, each used only when the previous step yields
+    /// fewer than 20 home sites (5 workplace sites):
+    /// 1. points on a 50 m grid inside `landuse=residential` (homes) or
+    ///    `landuse=commercial|retail|industrial` (jobs), each weighing 2,500 m² × 3 levels;
+    /// 2. points on a 100 m grid over the POIs' bounding box grown by 200 m, each weighted by the number of POIs
+    ///    within 400 m (homes: "people live where the shops are"); jobs fall back to the POIs
+    ///    themselves (their `jobs_m2`) and finally to the home sites.
+    ///
+    /// Multipolygon relations are assembled from their outer ways (inner rings are ignored: a
+    /// courtyard does not change a building's weight much); ways and rings that do not close are
+    /// skipped.
     ///
     /// POIs keep the default opening hours of their category; see
     /// [`City::with_opening_hours`] to set real ones.

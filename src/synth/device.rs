@@ -1,36 +1,4 @@
 //! Devices: who they are (role, home, work, age, gender, tags, customer tier) and their habits.
-//!
-//! # Customers
-//! A resident is a customer with probability `base + near · exp(-d / scale_km)`, `d` the
-//! distance from home to the nearest own branch (defaults 0.05, 0.35, 1 km: 40 % next to a
-//! branch, 18 % at 1 km, 5 % far away). Commuters are customers with probability 0.08, tourists
-//! 0.01. Without branches every resident has probability `base`. Tiers by age band:
-//!
-//! | age band | mass | affluent | private |
-//! |---|---|---|---|
-//! | 18–24, 25–34 | 90 % | 9 % | 1 % |
-//! | 35–44, 45–54 | 76 % | 19 % | 5 % |
-//! | 55–64, 65+ | 68 % | 24 % | 8 % |
-//!
-//! # Attributes
-//! Age bands `18-24 25-34 35-44 45-54 55-64 65+` (residents 12/20/20/19/15/14 %, commuters
-//! 10/26/26/24/14/0 %, tourists 14/20/18/18/16/14 %); gender `F` 51 % / `M` 49 %. Tags are drawn
-//! independently from a base rate times multipliers (at least one tag per device):
-//!
-//! | tag | base | more likely for |
-//! |---|---|---|
-//! | dining | 0.35 | |
-//! | shopping | 0.35 | |
-//! | travel | 0.20 | affluent ×1.5, private ×2, tourists ×3 |
-//! | sports | 0.20 | 18–24 ×1.5; 65+ ×0.5 |
-//! | luxury | 0.05 | affluent ×4, private ×8 |
-//! | family | 0.20 | 35–44 ×2, 45–54 ×1.5; 18–24 ×0.2 |
-//! | tech | 0.20 | 18–34 ×1.5; 65+ ×0.5 |
-//! | finance | 0.10 | 45–64 ×1.5, affluent ×2, private ×3 |
-//! | culture | 0.15 | 55+ ×1.5–2, tourists ×2 |
-//! | nightlife | 0.10 | 18–24 ×3, 25–34 ×2; 65+ ×0.2 |
-//! | health | 0.15 | 55–64 ×1.5, 65+ ×2.5 |
-//! | auto | 0.15 | |
 
 use super::category::{ACTIVITIES, Activity};
 use super::generate::Model;
@@ -84,7 +52,18 @@ impl Population {
     }
 }
 
-/// Probability of being a bank customer; see the [module docs](self) for the function.
+/// Probability of being a bank customer.
+///
+/// A resident is a customer with probability `base + near · exp(-d / scale_km)`, `d` the
+/// distance from home to the nearest own branch (defaults 0.05, 0.35, 1 km: 40 % next to a
+/// branch, 18 % at 1 km, 5 % far away). Commuters are customers with probability 0.08, tourists
+/// 0.01. Without branches every resident has probability `base`. Tiers by age band:
+///
+/// | age band | mass | affluent | private |
+/// |---|---|---|---|
+/// | 18–24, 25–34 | 90 % | 9 % | 1 % |
+/// | 35–44, 45–54 | 76 % | 19 % | 5 % |
+/// | 55–64, 65+ | 68 % | 24 % | 8 % |
 ///
 /// # Example
 /// ```
@@ -471,6 +450,26 @@ pub(crate) fn id_width(devices: u64) -> usize {
 }
 
 /// One row of `devices.csv`, plus the truth the file does not carry (role, home, work).
+///
+/// # Attributes
+/// Age bands `18-24 25-34 35-44 45-54 55-64 65+` (residents 12/20/20/19/15/14 %, commuters
+/// 10/26/26/24/14/0 %, tourists 14/20/18/18/16/14 %); gender `F` 51 % / `M` 49 %. Tags are drawn
+/// independently from a base rate times multipliers (at least one tag per device):
+///
+/// | tag | base | more likely for |
+/// |---|---|---|
+/// | dining | 0.35 | |
+/// | shopping | 0.35 | |
+/// | travel | 0.20 | affluent ×1.5, private ×2, tourists ×3 |
+/// | sports | 0.20 | 18–24 ×1.5; 65+ ×0.5 |
+/// | luxury | 0.05 | affluent ×4, private ×8 |
+/// | family | 0.20 | 35–44 ×2, 45–54 ×1.5; 18–24 ×0.2 |
+/// | tech | 0.20 | 18–34 ×1.5; 65+ ×0.5 |
+/// | finance | 0.10 | 45–64 ×1.5, affluent ×2, private ×3 |
+/// | culture | 0.15 | 55+ ×1.5–2, tourists ×2 |
+/// | nightlife | 0.10 | 18–24 ×3, 25–34 ×2; 65+ ×0.2 |
+/// | health | 0.15 | 55–64 ×1.5, 65+ ×2.5 |
+/// | auto | 0.15 | |
 ///
 /// # Example
 /// ```
