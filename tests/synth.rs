@@ -273,6 +273,66 @@ mod behaviour {
     }
 
     #[test]
+    fn landuse_only_extract_uses_fallbacks() {
+        // A made-up town with landuse polygons, one multipolygon building and three job nodes.
+        let city = City::from_osm(fixture("landuse_town.osm.pbf"), &[], &[]).unwrap();
+        let s = city.stats();
+        assert_eq!(
+            (s.buildings, s.home_buildings, s.work_points),
+            (1, 1, 3),
+            "{s:?}"
+        );
+        assert_eq!(s.home_fallback, Some(synth::Fallback::LanduseGrid));
+        assert_eq!(s.work_fallback, Some(synth::Fallback::LanduseGrid));
+        assert!(s.home_sites > 100 && s.work_sites > 20, "{s:?}");
+        // Default time zone (Asia/Shanghai), no POIs, no branches: still a working generator.
+        let p = SynthParams {
+            devices: Some(50),
+            days: 2,
+            ..SynthParams::default()
+        };
+        let mut sink = Collect::default();
+        let summary = synth::generate(&city, &p, &mut sink).unwrap();
+        assert!(summary.pings > 1000, "{summary:?}");
+        let (x0, y0, x1, y1) = city.bbox();
+        let inside = sink
+            .0
+            .iter()
+            .filter(|q| x0 <= q.lon && q.lon <= x1 && y0 <= q.lat && q.lat <= y1)
+            .count();
+        assert!(inside as f64 > 0.95 * sink.0.len() as f64);
+        assert!(
+            synth::campaigns(&city, &p, &synth::poi_truth(&city, &p).unwrap())
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn unreadable_extract_is_named() {
+        let err = City::from_osm(fixture("pois.csv"), &[], &[]).unwrap_err();
+        assert!(matches!(err, SynthError::Osm { .. }), "{err}");
+        assert!(err.to_string().contains("pois.csv"), "{err}");
+    }
+
+    #[test]
+    fn ping_target_with_fixed_devices_scales_rates() {
+        let p = SynthParams {
+            target_pings: Some(40_000),
+            ..params(100, 3, 9)
+        };
+        let mut sink = Collect::default();
+        let s = synth::generate(monaco(), &p, &mut sink).unwrap();
+        assert_eq!(s.devices, 100);
+        assert!(s.rate_scale > 1.0, "{s:?}");
+        assert!(
+            (s.pings as f64 - 40_000.0).abs() < 0.05 * 40_000.0,
+            "{} pings",
+            s.pings
+        );
+    }
+
+    #[test]
     fn order_is_day_major_and_time_sorted_within_blocks() {
         let (pings, _, summary) = run_400();
         assert_eq!(pings.len() as u64, summary.pings);
