@@ -115,8 +115,13 @@ pub struct PoiTruth {
     pub competitors_500m: u32,
 }
 
-/// Per block: distinct (POI, 7-day window) pairs and distinct (POI, is customer) pairs.
-type BlockVisits = (Vec<(u32, u32)>, Vec<(u32, bool)>);
+/// Per POI: distinct visitors summed over 7-day windows, over the period, and of those not
+/// customers.
+struct Counters {
+    per_window: Vec<u64>,
+    visitors: Vec<u64>,
+    non_customers: Vec<u64>,
+}
 
 /// Computes each POI's footfall truth by re-planning every device-day (no pings), in parallel.
 ///
@@ -147,49 +152,57 @@ pub fn poi_truth(city: &City, params: &SynthParams) -> Result<Vec<PoiTruth>, Syn
     let block = u64::from(params.block_devices);
     let blocks: Vec<u64> = (0..model.devices.div_ceil(block)).collect();
     // Per block: (poi, window) distinct pairs and (poi, customer) distinct pairs.
-    let parts: Vec<BlockVisits> = blocks
+    // Integer counters per POI, summed per thread and then across threads: the result does not
+    // depend on the split, and memory is O(threads × POIs), not O(devices).
+    let zero = || Counters {
+        per_window: vec![0; n_poi],
+        visitors: vec![0; n_poi],
+        non_customers: vec![0; n_poi],
+    };
+    let c = blocks
         .par_iter()
-        .map(|&b| {
-            let mut weekly = Vec::new();
-            let mut overall = Vec::new();
+        .fold(zero, |mut c, &b| {
             let mut plan = DayPlan::default();
-            let mut mine: Vec<(u32, u32)> = Vec::new();
+            let mut weekly: Vec<(u32, u32)> = Vec::new();
+            let mut all: Vec<u32> = Vec::new();
             for i in b * block..((b + 1) * block).min(model.devices) {
                 let prof = Profile::new(&model, i);
                 let favs = prof.favourites(&model);
-                mine.clear();
+                weekly.clear();
+                all.clear();
                 for d in &days {
                     plan_day(&model, &prof, &favs, d, &mut plan);
+                    all.extend(plan.visits.iter().map(|v| v.poi));
                     let w = (d.index / 7) as usize;
-                    if w >= windows {
-                        continue;
+                    if w < windows {
+                        weekly.extend(plan.visits.iter().map(|v| (v.poi, w as u32)));
                     }
-                    mine.extend(plan.visits.iter().map(|v| (v.poi, w as u32)));
                 }
-                mine.sort_unstable();
-                mine.dedup();
-                weekly.extend_from_slice(&mine);
-                let mut pois: Vec<u32> = mine.iter().map(|x| x.0).collect();
-                pois.dedup();
-                overall.extend(pois.into_iter().map(|p| (p, prof.tier.is_some())));
+                weekly.sort_unstable();
+                weekly.dedup();
+                all.sort_unstable();
+                all.dedup();
+                for (p, _) in &weekly {
+                    c.per_window[*p as usize] += 1;
+                }
+                for p in &all {
+                    c.visitors[*p as usize] += 1;
+                    c.non_customers[*p as usize] += u64::from(prof.tier.is_none());
+                }
             }
-            (weekly, overall)
+            c
         })
-        .collect();
-    let mut per_window = vec![0u64; n_poi];
-    let mut visitors = vec![0u64; n_poi];
-    let mut non_customers = vec![0u64; n_poi];
-    for (weekly, overall) in parts {
-        for (p, _) in weekly {
-            per_window[p as usize] += 1;
-        }
-        for (p, customer) in overall {
-            visitors[p as usize] += 1;
-            if !customer {
-                non_customers[p as usize] += 1;
+        .reduce(zero, |mut a, b| {
+            for (x, y) in [
+                (&mut a.per_window, &b.per_window),
+                (&mut a.visitors, &b.visitors),
+                (&mut a.non_customers, &b.non_customers),
+            ] {
+                x.iter_mut().zip(y).for_each(|(x, y)| *x += y);
             }
-        }
-    }
+            a
+        });
+    let (per_window, visitors, non_customers) = (c.per_window, c.visitors, c.non_customers);
     let scale = if params.days < 7 {
         7.0 / f64::from(params.days)
     } else {
