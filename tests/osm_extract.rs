@@ -68,7 +68,7 @@ fn branches_are_the_four_bnp_paribas() {
             .all(|b| b.brand.as_deref() == Some("BNP Paribas"))
     );
     // Own branches are not competitor POIs.
-    assert!(city.pois.iter().all(|p| p.poi.poi_id != "osm:n946757745"));
+    assert!(city.pois.iter().all(|p| p.poi_id != "osm:n946757745"));
 }
 
 #[test]
@@ -102,14 +102,14 @@ fn poi_counts_per_category() {
     let station: Vec<_> = city
         .pois
         .iter()
-        .filter(|p| p.poi.name == "Monaco - Monte Carlo")
+        .filter(|p| p.name == "Monaco - Monte Carlo")
         .collect();
     assert_eq!(station.len(), 1, "{station:?}");
     // Competitors carry a brand; opening hours are kept.
     let ubs = city
         .pois
         .iter()
-        .filter(|p| p.poi.brand.as_deref() == Some("UBS"))
+        .filter(|p| p.brand.as_deref() == Some("UBS"))
         .count();
     assert_eq!(ubs, 2);
     assert!(
@@ -129,7 +129,7 @@ fn poi_counts_per_category() {
     assert!(
         city.pois
             .windows(2)
-            .all(|w| key(&w[0].poi.poi_id) < key(&w[1].poi.poi_id))
+            .all(|w| key(&w[0].poi_id) < key(&w[1].poi_id))
     );
 }
 

@@ -4,6 +4,7 @@
 mod demo;
 mod extract_osm;
 mod report;
+mod synth;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -29,6 +30,8 @@ enum Command {
     Demo(demo::Args),
     /// Extract branches, POIs and admin areas from an OpenStreetMap .osm.pbf extract.
     ExtractOsm(extract_osm::Args),
+    /// Generate synthetic pings, devices and campaigns on any city's OSM extract (deterministic).
+    Synth(synth::Args),
 }
 
 /// A failure with the exit code it deserves.
@@ -61,6 +64,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Synth(args) => return synth::run(args),
         Command::ExtractOsm(args) => extract_osm::run(args).map_err(|error| Failure {
             code: extract_osm::exit_code(&error),
             error,

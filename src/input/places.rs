@@ -48,7 +48,7 @@ pub fn read_branches(path: &Path, opts: &ReadOptions) -> Result<Loaded<Branch>, 
     })
 }
 
-/// Reads POIs (`poi_id, name, category, lon, lat[, brand]`); categories are lower-cased.
+/// Reads POIs (`poi_id, name, category, lon, lat[, brand][, opening_hours]`); categories are lower-cased.
 ///
 /// Rows with an empty or duplicate id, an empty category, bad coordinates, or a point outside the
 /// study area are rejected.
@@ -70,7 +70,7 @@ pub fn read_branches(path: &Path, opts: &ReadOptions) -> Result<Loaded<Branch>, 
 pub fn read_pois(path: &Path, opts: &ReadOptions) -> Result<Loaded<Poi>, InputError> {
     const COLS: Columns<'static> = Columns {
         required: &["poi_id", "name", "category", "lon", "lat"],
-        optional: &["brand"],
+        optional: &["brand", "opening_hours"],
     };
     let check = opts.point_check(path)?;
     let mut seen = HashMap::new();
@@ -90,6 +90,7 @@ pub fn read_pois(path: &Path, opts: &ReadOptions) -> Result<Loaded<Poi>, InputEr
             lon,
             lat,
             brand: non_empty(t.get(row, 5)),
+            opening_hours: non_empty(t.get(row, 6)),
         })
     })
 }

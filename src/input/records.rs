@@ -33,6 +33,8 @@ pub struct Poi {
     pub lat: f64,
     /// Brand, when given. A `bank` of another brand than the study's is a competitor.
     pub brand: Option<String>,
+    /// Opening hours in OpenStreetMap `opening_hours` syntax, verbatim, when given.
+    pub opening_hours: Option<String>,
 }
 
 /// A device known to the bank's matching: customer tier and descriptive tags.

@@ -80,15 +80,6 @@ impl ExtractOptions {
     }
 }
 
-/// A POI with the extra OSM columns the product may use later.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OsmPoi {
-    /// The POI record.
-    pub poi: Poi,
-    /// The `opening_hours` tag, verbatim.
-    pub opening_hours: Option<String>,
-}
-
 /// One admin area's assembly and population outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReport {
@@ -162,7 +153,7 @@ pub struct CityExtract {
     /// The bank's own branches.
     pub branches: Vec<Branch>,
     /// POIs, competitors included.
-    pub pois: Vec<OsmPoi>,
+    pub pois: Vec<Poi>,
     /// Valid admin areas at the level.
     pub admin: Vec<AdminArea>,
     /// Counts and notes.
@@ -252,7 +243,7 @@ fn admin_filter() -> TagFilter {
 /// let pbf = concat!(env!("CARGO_MANIFEST_DIR"), "/data/monaco/monaco.osm.pbf");
 /// let city = extract_city(pbf, &ExtractOptions::new("BNP Paribas", "10"))?;
 /// assert_eq!(city.branches.len(), 4);
-/// assert!(city.pois.iter().any(|p| p.poi.category == "bank"));
+/// assert!(city.pois.iter().any(|p| p.category == "bank"));
 /// # Ok(()) }
 /// ```
 pub fn extract_city(pbf: impl AsRef<Path>, opts: &ExtractOptions) -> Result<CityExtract, OsmError> {
@@ -298,7 +289,7 @@ fn branches_and_pois(
     data: &OsmData,
     opts: &ExtractOptions,
     report: &mut ExtractReport,
-) -> (Vec<Branch>, Vec<OsmPoi>) {
+) -> (Vec<Branch>, Vec<Poi>) {
     let mut cands = Vec::new();
     for n in &data.nodes {
         if let Some(category) = poi_category(&n.tags) {
@@ -395,7 +386,7 @@ fn branches_and_pois(
     for (_, _, p) in &pois {
         *report
             .pois_by_category
-            .entry(p.poi.category.clone())
+            .entry(p.category.clone())
             .or_default() += 1;
     }
     (
@@ -404,7 +395,7 @@ fn branches_and_pois(
     )
 }
 
-fn to_poi(c: &Candidate) -> OsmPoi {
+fn to_poi(c: &Candidate) -> Poi {
     let brand = if c.category == "bank" {
         c.tags
             .get("brand")
@@ -413,15 +404,13 @@ fn to_poi(c: &Candidate) -> OsmPoi {
     } else {
         c.tags.get("brand")
     };
-    OsmPoi {
-        poi: Poi {
-            poi_id: elem_id(c.kind, c.id),
-            name: c.tags.get("name").unwrap_or_default().to_owned(),
-            category: c.category.to_owned(),
-            lon: c.at.x,
-            lat: c.at.y,
-            brand: brand.map(str::to_owned),
-        },
+    Poi {
+        poi_id: elem_id(c.kind, c.id),
+        name: c.tags.get("name").unwrap_or_default().to_owned(),
+        category: c.category.to_owned(),
+        lon: c.at.x,
+        lat: c.at.y,
+        brand: brand.map(str::to_owned),
         opening_hours: c.tags.get("opening_hours").map(str::to_owned),
     }
 }

@@ -50,7 +50,7 @@ mod tags;
 
 pub use category::{TagSource, TransitKind, poi_category, transit_kind};
 pub use extract::{
-    AdminReport, CityExtract, ExtractOptions, ExtractReport, OsmPoi, ParentCheck, extract_city,
+    AdminReport, CityExtract, ExtractOptions, ExtractReport, ParentCheck, extract_city,
     matches_brand,
 };
 pub use multipolygon::{

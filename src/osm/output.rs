@@ -2,7 +2,8 @@
 //! GeoJSON reader.
 
 use super::OsmError;
-use super::extract::{CityExtract, OsmPoi};
+use super::extract::CityExtract;
+use crate::input::Poi;
 use crate::io::AtomicFile;
 use crate::{AdminArea, Branch};
 use geo::orient::Direction;
@@ -73,7 +74,7 @@ pub fn write_branches_csv(path: impl AsRef<Path>, branches: &[Branch]) -> Result
 ///
 /// # Errors
 /// [`OsmError::Write`] naming the file.
-pub fn write_pois_csv(path: impl AsRef<Path>, pois: &[OsmPoi]) -> Result<(), OsmError> {
+pub fn write_pois_csv(path: impl AsRef<Path>, pois: &[Poi]) -> Result<(), OsmError> {
     let path = path.as_ref();
     let file = AtomicFile::create(path).map_err(write_err(path))?;
     let mut w = csv::Writer::from_writer(file);
@@ -87,11 +88,7 @@ pub fn write_pois_csv(path: impl AsRef<Path>, pois: &[OsmPoi]) -> Result<(), Osm
         "opening_hours",
     ])
     .map_err(csv_err(path))?;
-    for OsmPoi {
-        poi: p,
-        opening_hours,
-    } in pois
-    {
+    for p in pois {
         w.write_record([
             p.poi_id.as_str(),
             &p.name,
@@ -99,7 +96,7 @@ pub fn write_pois_csv(path: impl AsRef<Path>, pois: &[OsmPoi]) -> Result<(), Osm
             &deg(p.lon),
             &deg(p.lat),
             p.brand.as_deref().unwrap_or_default(),
-            opening_hours.as_deref().unwrap_or_default(),
+            p.opening_hours.as_deref().unwrap_or_default(),
         ])
         .map_err(csv_err(path))?;
     }
