@@ -51,11 +51,17 @@ pub fn print_report(study: &Study, inputs: &StudyInputs, written: &[PathBuf]) {
     let mut total_rejects = 0;
     for r in &inputs.reports {
         total_rejects += r.rejects.total();
+        // A road extract whose header gives its extent is not scanned: no node count.
+        let (rows, valid) = if r.input == "roads" && r.rows == 0 {
+            ("-".to_string(), "-".to_string())
+        } else {
+            (r.rows.to_string(), r.valid.to_string())
+        };
         println!(
             "{:<10} {:>10} {:>10} {:>9} {:>6} {:>8}  {}",
             r.input,
-            r.rows,
-            r.valid,
+            rows,
+            valid,
             r.rejects.total(),
             r.rejects.blank_lines(),
             r.rejects.repaired_count(),

@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use catchment::input::ReadOptions;
+use catchment::study::{InputSpec, Study};
 use catchment::synth::{self, City, OpeningHours, SynthParams};
 use catchment::{Branch, Poi};
 use clap::Parser;
@@ -15,18 +16,22 @@ use std::time::Instant;
 /// The same seed gives byte-identical files at any thread count.
 #[derive(Parser, Debug)]
 pub struct Args {
+    /// A study file: its roads extract, branches, POIs (with their CRS and column names) and time
+    /// zone are used unless given below.
+    #[arg(long, value_name = "FILE")]
+    study: Option<PathBuf>,
     /// OpenStreetMap extract (.osm.pbf) of the city.
-    #[arg(long, value_name = "FILE")]
-    osm: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "study")]
+    osm: Option<PathBuf>,
     /// The bank's own branches (branch_id,name,lon,lat[,brand]), WGS-84.
-    #[arg(long, value_name = "FILE")]
-    branches: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "study")]
+    branches: Option<PathBuf>,
     /// POIs (poi_id,name,category,lon,lat[,brand][,opening_hours]), WGS-84.
-    #[arg(long, value_name = "FILE")]
-    pois: PathBuf,
-    /// The study's IANA time zone: routines follow its local clock.
-    #[arg(long, default_value = "Asia/Shanghai")]
-    timezone: String,
+    #[arg(long, value_name = "FILE", required_unless_present = "study")]
+    pois: Option<PathBuf>,
+    /// IANA time zone whose local clock routines follow [default: the study's, else Asia/Shanghai].
+    #[arg(long)]
+    timezone: Option<String>,
     /// Seed of every random stream.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -90,16 +95,51 @@ pub fn run(args: Args) -> ExitCode {
 
 fn execute(args: Args) -> Result<()> {
     let started = Instant::now();
-    let timezone = jiff::tz::TimeZone::get(&args.timezone)
-        .map_err(|e| InputError(format!("unknown time zone {:?}: {e}", args.timezone)))?;
+    let study = args.study.as_deref().map(Study::load).transpose()?;
+    let timezone = match (&args.timezone, &study) {
+        (Some(name), _) => jiff::tz::TimeZone::get(name)
+            .map_err(|e| InputError(format!("unknown time zone {name:?}: {e}")))?,
+        (None, Some(s)) => s.timezone.clone(),
+        (None, None) => jiff::tz::TimeZone::get("Asia/Shanghai").expect("bundled tzdb"),
+    };
+    // An explicit file is WGS-84 with default columns; a study's file is read as the study says.
+    let source = |given: &Option<PathBuf>,
+                  from_study: Option<&InputSpec>,
+                  what: &str|
+     -> Result<(PathBuf, ReadOptions)> {
+        let plain = ReadOptions::new("synth", timezone.clone());
+        match (given, from_study, &study) {
+            (Some(p), _, _) => Ok((p.clone(), plain)),
+            (None, Some(spec), Some(s)) => Ok((spec.path.clone(), s.read_options(spec, None))),
+            _ => Err(InputError(format!(
+                "no {what}: give --{what} or a study whose [inputs] has {what}"
+            ))
+            .into()),
+        }
+    };
+    let (osm, _) = source(
+        &args.osm,
+        study.as_ref().and_then(|s| s.inputs.roads.as_ref()),
+        "roads",
+    )?;
+    let branches_in = source(
+        &args.branches,
+        study.as_ref().map(|s| &s.inputs.branches),
+        "branches",
+    )?;
+    let pois_in = source(
+        &args.pois,
+        study.as_ref().and_then(|s| s.inputs.pois.as_ref()),
+        "pois",
+    )?;
     let start: jiff::civil::Date = args.start.parse().map_err(|e| {
         InputError(format!(
             "--start {:?} is not a YYYY-MM-DD date: {e}",
             args.start
         ))
     })?;
-    let (branches, pois, hours) = read_inputs(&args.branches, &args.pois, &timezone)?;
-    let mut city = City::from_osm(&args.osm, &branches, &pois)?;
+    let (branches, pois, hours) = read_inputs(&branches_in, &pois_in)?;
+    let mut city = City::from_osm(&osm, &branches, &pois)?;
     city.with_opening_hours(hours.iter().map(|(id, h)| (id.as_str(), *h)));
     let mut params = SynthParams {
         seed: args.seed,
@@ -120,7 +160,7 @@ fn execute(args: Args) -> Result<()> {
     let s = city.stats();
     log(format!(
         "synth: city from {}: {} buildings ({} home, {} work), {} work points, {} POIs, {} branches",
-        args.osm.display(),
+        osm.display(),
         s.buildings,
         s.home_buildings,
         s.work_buildings,
@@ -182,14 +222,11 @@ type Hours = Vec<(String, OpeningHours)>;
 /// Branches and POIs through the validating readers (rejected rows are reported, not used), and the
 /// POIs' parseable `opening_hours`.
 fn read_inputs(
-    branches: &Path,
-    pois: &Path,
-    tz: &jiff::tz::TimeZone,
+    (branches, b_opts): &(PathBuf, ReadOptions),
+    (pois, p_opts): &(PathBuf, ReadOptions),
 ) -> Result<(Vec<Branch>, Vec<Poi>, Hours)> {
-    // The salt only keys device ids, and these inputs have none.
-    let opts = ReadOptions::new("synth", tz.clone());
-    let b = catchment::input::read_branches(branches, &opts)?;
-    let p = catchment::input::read_pois(pois, &opts)?;
+    let b = catchment::input::read_branches(branches, b_opts)?;
+    let p = catchment::input::read_pois(pois, p_opts)?;
     for (what, path, log) in [
         ("branches", branches, &b.rejects),
         ("POIs", pois, &p.rejects),

@@ -411,7 +411,8 @@ impl<'a> Col<'a> {
         let float = matches!(t, Float64 | Float32);
         match column {
             0 => text || int,
-            1 => text || int || float || matches!(t, Timestamp(_, _)),
+            // Float32 cannot hold an epoch second (24-bit mantissa): refused, not misread.
+            1 => text || int || matches!(t, Float64 | Timestamp(_, _)),
             _ => text || int || float,
         }
     }
@@ -467,7 +468,7 @@ impl<'a> Col<'a> {
             Col::U64(a) => v!(a, Val::UInt),
             Col::U32(a) => v!(a, |x: u32| Val::Int(x.into())),
             Col::F64(a) => v!(a, Val::Float),
-            Col::F32(a) => v!(a, |x: f32| Val::Float(x.into())),
+            Col::F32(a) => v!(a, Val::F32),
             Col::Ts(a, per_second) => {
                 if a.is_null(i) {
                     return Val::Null;
@@ -492,6 +493,8 @@ enum Val<'a> {
     Int(i64),
     UInt(u64),
     Float(f64),
+    /// A 32-bit float, kept apart so it prints as written (`340.9`, not `340.899993896…`).
+    F32(f32),
     /// Exact epoch seconds (from an Arrow timestamp).
     Epoch(i64),
 }
@@ -504,6 +507,7 @@ impl Val<'_> {
             Val::Int(v) | Val::Epoch(v) => v.to_string(),
             Val::UInt(v) => v.to_string(),
             Val::Float(v) => v.to_string(),
+            Val::F32(v) => v.to_string(),
         }
     }
 
@@ -522,6 +526,11 @@ impl Val<'_> {
             Val::Int(v) | Val::Epoch(v) => Ok(Some(v as f64)),
             Val::UInt(v) => Ok(Some(v as f64)),
             Val::Float(v) if v.is_finite() => Ok(Some(v)),
+            Val::F32(v) if v.is_finite() => Ok(Some(v.into())),
+            Val::F32(v) => Err(RejectReason::NotFinite {
+                column: column.to_string(),
+                value: v.to_string(),
+            }),
             Val::Float(v) => Err(RejectReason::NotFinite {
                 column: column.to_string(),
                 value: v.to_string(),

@@ -175,10 +175,14 @@ impl fmt::Display for RejectReason {
                 }
                 Ok(())
             }
-            Self::AccuracyTooLarge { value, max } => {
-                write!(f, "accuracy {value} m is worse than max_accuracy_m = {max}")
+            Self::AccuracyTooLarge { value, max } => write!(
+                f,
+                "accuracy {} m is worse than max_accuracy_m = {max}",
+                short(*value)
+            ),
+            Self::AccuracyNegative { value } => {
+                write!(f, "accuracy {} m is negative", short(*value))
             }
-            Self::AccuracyNegative { value } => write!(f, "accuracy {value} m is negative"),
             Self::BadTime { column, value } => write!(
                 f,
                 "{column} {value:?} is not a time (expected epoch seconds, epoch milliseconds or RFC 3339)"
@@ -204,6 +208,14 @@ impl fmt::Display for RejectReason {
             Self::InvalidGeometry { message } => write!(f, "invalid geometry: {message}"),
         }
     }
+}
+
+/// A measurement for a message: at most 3 decimals, trailing zeros dropped (a Float32 column's
+/// `340.9` reads as `340.9`, not `340.899993896…`; the row itself keeps the exact value).
+fn short(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_string()
 }
 
 /// One rejected row: where, why, and the row as read (device id replaced by its key).

@@ -1,5 +1,7 @@
 //! End-to-end tests: one binary, a module per area.
 
+mod crs_inputs;
+mod demo_cli;
 mod pings_csv;
 mod pings_parquet;
 mod util;
