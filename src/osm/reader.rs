@@ -520,19 +520,18 @@ fn scan_pass1(block: &PrimitiveBlock, sel: &Selection, offset: u64, out: &mut Pa
     };
     let mut buf: Vec<(&str, &str)> = Vec::new();
     for group in block.groups() {
+        // Dense and plain nodes have the same accessors but different types.
         for node in group.dense_nodes() {
             info.has_nodes = true;
             if let Some(filter) = &sel.nodes {
                 buf.clear();
                 buf.extend(node.tags());
-                if !buf.is_empty() && filter.matches(&TagView::new(&buf)) {
-                    out.nodes.push(OsmNode {
-                        id: node.id(),
-                        lon: node.lon(),
-                        lat: node.lat(),
-                        tags: Tags::from_pairs(buf.iter().copied()),
-                    });
-                }
+                keep_node(
+                    filter,
+                    &buf,
+                    (node.id(), node.lon(), node.lat()),
+                    &mut out.nodes,
+                );
             }
         }
         for node in group.nodes() {
@@ -540,14 +539,12 @@ fn scan_pass1(block: &PrimitiveBlock, sel: &Selection, offset: u64, out: &mut Pa
             if let Some(filter) = &sel.nodes {
                 buf.clear();
                 buf.extend(node.tags());
-                if !buf.is_empty() && filter.matches(&TagView::new(&buf)) {
-                    out.nodes.push(OsmNode {
-                        id: node.id(),
-                        lon: node.lon(),
-                        lat: node.lat(),
-                        tags: Tags::from_pairs(buf.iter().copied()),
-                    });
-                }
+                keep_node(
+                    filter,
+                    &buf,
+                    (node.id(), node.lon(), node.lat()),
+                    &mut out.nodes,
+                );
             }
         }
         for way in group.ways() {
@@ -601,29 +598,31 @@ fn member_ways(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<OsmWay> {
     out
 }
 
+/// Keeps a tagged node that the filter selects.
+fn keep_node(
+    filter: &TagFilter,
+    tags: &[(&str, &str)],
+    (id, lon, lat): (i64, f64, f64),
+    out: &mut Vec<OsmNode>,
+) {
+    if !tags.is_empty() && filter.matches(&TagView::new(tags)) {
+        out.push(OsmNode {
+            id,
+            lon,
+            lat,
+            tags: Tags::from_pairs(tags.iter().copied()),
+        });
+    }
+}
+
 fn vertex_coords(block: &PrimitiveBlock, needed: &[i64]) -> Vec<(i64, Coord<f64>)> {
     let mut out = Vec::new();
     for group in block.groups() {
-        for node in group.dense_nodes() {
-            if needed.binary_search(&node.id()).is_ok() {
-                out.push((
-                    node.id(),
-                    Coord {
-                        x: node.lon(),
-                        y: node.lat(),
-                    },
-                ));
-            }
-        }
-        for node in group.nodes() {
-            if needed.binary_search(&node.id()).is_ok() {
-                out.push((
-                    node.id(),
-                    Coord {
-                        x: node.lon(),
-                        y: node.lat(),
-                    },
-                ));
+        let dense = group.dense_nodes().map(|n| (n.id(), n.lon(), n.lat()));
+        let plain = group.nodes().map(|n| (n.id(), n.lon(), n.lat()));
+        for (id, x, y) in dense.chain(plain) {
+            if needed.binary_search(&id).is_ok() {
+                out.push((id, Coord { x, y }));
             }
         }
     }
