@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 
 pub mod crs;
+pub mod fence;
 pub mod input;
 pub mod io;
 pub mod osm;
