@@ -26,6 +26,7 @@ pub mod fence;
 pub mod input;
 pub mod io;
 pub mod osm;
+pub mod output;
 pub mod privacy;
 pub mod study;
 pub mod synth;

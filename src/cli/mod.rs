@@ -3,6 +3,7 @@
 
 mod demo;
 mod extract_osm;
+mod fences;
 mod report;
 mod synth;
 mod validate;
@@ -28,6 +29,8 @@ enum Command {
     Validate(validate::Args),
     /// Run the bundled Monaco demo study (synthetic pings on real OpenStreetMap data).
     Demo(demo::Args),
+    /// Build every branch's fences and write them as GeoJSON (EPSG:4326, RFC 7946).
+    Fences(fences::Args),
     /// Extract branches, POIs and admin areas from an OpenStreetMap .osm.pbf extract.
     ExtractOsm(extract_osm::Args),
     /// Generate synthetic pings, devices and campaigns on any city's OSM extract (deterministic).
@@ -39,6 +42,16 @@ enum Command {
 pub struct Failure {
     pub code: u8,
     pub error: anyhow::Error,
+}
+
+impl Failure {
+    /// Bad input: something the user can fix in the study or its files.
+    pub fn input(error: impl Into<anyhow::Error>) -> Self {
+        Self {
+            code: EXIT_BAD_INPUT,
+            error: error.into(),
+        }
+    }
 }
 
 impl<E: Into<anyhow::Error>> From<E> for Failure {
@@ -64,6 +77,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => validate::run(args),
         Command::Demo(args) => demo::run(args),
+        Command::Fences(args) => fences::run(args),
         Command::Synth(args) => return synth::run(args),
         Command::ExtractOsm(args) => extract_osm::run(args).map_err(|error| Failure {
             code: extract_osm::exit_code(&error),

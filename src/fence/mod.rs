@@ -5,9 +5,21 @@
 //! Every fence is a valid, RFC 7946-oriented (exterior counter-clockwise) [`MultiPolygon`] in
 //! WGS-84 with its branch, id, kind, parameters and geodesic area.
 
+mod admin;
+mod build;
 mod error;
+mod nine_grid;
+mod polygon;
+mod radius;
+mod shape;
 
+pub use admin::find_admin;
+pub use build::{FenceInputs, build_fences};
 pub use error::FenceError;
+pub use nine_grid::{NINE_GRID_IDS, nine_grid_fences};
+pub use polygon::{polygon_from_coordinates, polygon_from_geojson};
+pub use radius::{radius_fence, ring_fences};
+pub use shape::{CIRCLE_AREA_TOLERANCE, circle_vertex_count, geodesic_circle};
 
 use geo::MultiPolygon;
 

@@ -199,7 +199,7 @@ fn area(
 }
 
 /// A ring in WGS-84, closed, without repeated consecutive vertices; `true` when that needed fixing.
-fn ring_to_wgs84(
+pub(crate) fn ring_to_wgs84(
     ring: &[geojson::Position],
     to_wgs84: &ToWgs84,
 ) -> Result<(LineString<f64>, bool), RejectReason> {

@@ -14,7 +14,7 @@
 //! | campaigns | [`read_campaigns`] | `poi_id, branch_id, start, end, new_customers[, cost]` |
 //! | admin areas | [`read_admin`] | GeoJSON polygons with `code, name, level[, population]` |
 
-mod admin;
+pub(crate) mod admin;
 mod campaigns;
 mod csv_table;
 mod devices;

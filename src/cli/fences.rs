@@ -1,0 +1,58 @@
+//! `catchment fences <study>`: build every branch's fences and write them as a GeoJSON layer.
+
+use super::Failure;
+use catchment::fence::{FenceInputs, build_fences};
+use catchment::output::write_fences_geojson;
+use catchment::study::{Study, StudyInputs};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The study file (TOML).
+    pub study: PathBuf,
+    /// Output file (default: `<study output folder>/layers/fences.geojson`).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let started = Instant::now();
+    let study = Study::load(&args.study)?;
+    let inputs = StudyInputs::load(&study, study.validation.strict)?;
+    let base_dir = study.path.parent().map(PathBuf::from).unwrap_or_default();
+    let fence_inputs = FenceInputs {
+        admin: &inputs.admin,
+        study_area: inputs.study_area,
+        crs: study.crs,
+        base_dir: &base_dir,
+    };
+    let fences =
+        build_fences(&inputs.branches, &study.fences, &fence_inputs).map_err(Failure::input)?;
+    let out = args
+        .output
+        .unwrap_or_else(|| study.outputs.dir.join("layers/fences.geojson"));
+    write_fences_geojson(&out, &fences)?;
+    let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &fences {
+        *by_kind.entry(f.kind.as_str()).or_default() += 1;
+    }
+    println!(
+        "{} fences for {} branches -> {} ({:.2} s)",
+        fences.len(),
+        inputs.branches.len(),
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    for (k, n) in by_kind {
+        println!("  {n:>6} {k}");
+    }
+    for f in fences.iter().filter(|f| f.primary) {
+        println!(
+            "  primary {:<20} {:<16} {:.4} km²",
+            f.branch_id, f.fence_id, f.area_km2
+        );
+    }
+    Ok(())
+}
