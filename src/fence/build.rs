@@ -44,17 +44,16 @@ pub fn build_fences(
     let mut shared: Vec<Option<MultiPolygon<f64>>> = Vec::with_capacity(specs.len());
     for spec in specs {
         let id = spec.id();
-        if let Some(list) = spec.branches() {
-            if let Some(unknown) = list
-                .iter()
+        let unknown = spec.branches().and_then(|list| {
+            list.iter()
                 .find(|b| !branches.iter().any(|x| &x.branch_id == *b))
-            {
-                return Err(FenceError::Invalid {
-                    branch: unknown.clone(),
-                    fence: id,
-                    message: "`branches` names a branch that is not in the branches input".into(),
-                });
-            }
+        });
+        if let Some(unknown) = unknown {
+            return Err(FenceError::Invalid {
+                branch: unknown.clone(),
+                fence: id,
+                message: "`branches` names a branch that is not in the branches input".into(),
+            });
         }
         shared.push(match spec {
             FenceSpec::Polygon {
