@@ -22,5 +22,5 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let path = args.study.unwrap_or_else(|| PathBuf::from(BUNDLED));
     let study = Study::load(&path)?;
     eprintln!("catchment demo: {} ({})", study.name, path.display());
-    super::validate::validate(&study, &args.output, false)
+    super::validate::validate(&study, &args.output, false).map(drop)
 }

@@ -5,7 +5,7 @@ use catchment::fence::{FenceInputs, build_fences};
 use catchment::output::write_fences_geojson;
 use catchment::study::{Study, StudyInputs};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
@@ -18,9 +18,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let started = Instant::now();
     let study = Study::load(&args.study)?;
     let inputs = StudyInputs::load(&study, study.validation.strict)?;
+    let out = args
+        .output
+        .unwrap_or_else(|| study.outputs.dir.join("layers/fences.geojson"));
+    write_fences(&study, &inputs, &out)
+}
+
+/// Builds the study's fences and writes them to `out`; shared by `fences` and `demo`.
+pub fn write_fences(study: &Study, inputs: &StudyInputs, out: &Path) -> Result<(), Failure> {
+    let started = Instant::now();
     let base_dir = study.path.parent().map(PathBuf::from).unwrap_or_default();
     let fence_inputs = FenceInputs {
         admin: &inputs.admin,
@@ -30,10 +38,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     let fences =
         build_fences(&inputs.branches, &study.fences, &fence_inputs).map_err(Failure::input)?;
-    let out = args
-        .output
-        .unwrap_or_else(|| study.outputs.dir.join("layers/fences.geojson"));
-    write_fences_geojson(&out, &fences)?;
+    write_fences_geojson(out, &fences)?;
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &fences {
         *by_kind.entry(f.kind.as_str()).or_default() += 1;

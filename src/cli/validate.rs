@@ -23,11 +23,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .output
         .clone()
         .unwrap_or_else(|| study.outputs.dir.clone());
-    validate(&study, &out, args.strict || study.validation.strict)
+    validate(&study, &out, args.strict || study.validation.strict).map(drop)
 }
 
 /// Reads everything, prints the report, writes rejects; shared by `validate` and `demo`.
-pub fn validate(study: &Study, out: &std::path::Path, strict: bool) -> Result<(), Failure> {
+pub fn validate(
+    study: &Study,
+    out: &std::path::Path,
+    strict: bool,
+) -> Result<StudyInputs, Failure> {
     let mut inputs = StudyInputs::load(study, strict)?;
     if let Some(pings) = inputs.scan_pings(study, strict) {
         inputs.reports.push(pings?);
@@ -40,5 +44,5 @@ pub fn validate(study: &Study, out: &std::path::Path, strict: bool) -> Result<()
         }
     }
     print_report(study, &inputs, &written);
-    Ok(())
+    Ok(inputs)
 }

@@ -2,6 +2,7 @@
 
 mod crs_inputs;
 mod demo_cli;
+mod fences_cli;
 mod pings_csv;
 mod pings_parquet;
 mod util;
