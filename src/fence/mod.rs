@@ -5,8 +5,10 @@
 //! Every fence is a valid, RFC 7946-oriented (exterior counter-clockwise) [`MultiPolygon`] in
 //! WGS-84 with its branch, id, kind, parameters and geodesic area.
 
+mod coverage;
 mod error;
 
+pub use coverage::{CoverageMode, cell_polygon, h3_coverage};
 pub use error::FenceError;
 
 use geo::MultiPolygon;
