@@ -236,7 +236,7 @@ fn point_cell(p: Point<f64>, resolution: Resolution) -> Option<CellIndex> {
 }
 
 /// The polygons and holes that have an area and valid coordinates (see the module docs).
-fn usable(geometry: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+pub(crate) fn usable(geometry: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     let in_range = |c: &Coord<f64>| {
         c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0
     };

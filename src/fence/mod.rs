@@ -7,9 +7,11 @@
 
 mod coverage;
 mod error;
+mod grid;
 
 pub use coverage::{CoverageMode, cell_polygon, h3_coverage};
 pub use error::FenceError;
+pub use grid::{GridCell, GridError, MAX_SQUARES, h3_grid, square_grid};
 
 use geo::MultiPolygon;
 
