@@ -25,15 +25,19 @@
 //! with fewer than four coordinates and holes with fewer than four coordinates have no area and
 //! are ignored.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
+use geo::indexed::IntervalTreeMultiPolygon;
+use geo::relate::IntersectionMatrix;
 use geo::{
     BoundingRect, Contains, Coord, CoordsIter, InteriorPoint, Intersects, Line, LineString,
-    MultiPolygon, Point, Polygon, PreparedGeometry, Rect, Relate, coordinate_position::CoordPos,
+    MultiPolygon, Point, Polygon, PreparedGeometry, Relate, Winding, coordinate_position::CoordPos,
     dimensions::Dimensions,
 };
 use h3o::geom::{ContainmentMode, TilerBuilder};
 use h3o::{CellIndex, LatLng, Resolution};
+use rstar::{AABB, RTree};
 
 /// Which H3 cells a fence's coverage holds.
 ///
@@ -211,7 +215,7 @@ pub fn h3_coverage(
     let mut cells = if geometry.0.is_empty() {
         Vec::new()
     } else {
-        Coverage::new(&geometry, resolution).cells(mode)
+        coverage(&geometry, resolution, mode)
     };
 
     if let Some(cell) = anchor.and_then(|p| point_cell(p, resolution)) {
@@ -235,7 +239,8 @@ fn point_cell(p: Point<f64>, resolution: Resolution) -> Option<CellIndex> {
         .map(|ll| ll.to_cell(resolution))
 }
 
-/// The polygons and holes that have an area and valid coordinates (see the module docs).
+/// The polygons and holes that have an area and valid coordinates (see the module docs),
+/// oriented as RFC 7946 says.
 pub(crate) fn usable(geometry: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     let in_range = |c: &Coord<f64>| {
         c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0
@@ -245,238 +250,245 @@ pub(crate) fn usable(geometry: &MultiPolygon<f64>) -> MultiPolygon<f64> {
         .iter()
         .filter(|p| ring_ok(p.exterior()) && p.coords_iter().all(|c| in_range(&c)))
         .map(|p| {
-            Polygon::new(
-                p.exterior().clone(),
-                p.interiors()
-                    .iter()
-                    .filter(|r| ring_ok(r))
-                    .cloned()
-                    .collect(),
-            )
+            // Exteriors counter-clockwise, holes clockwise: the winding-number test in
+            // `IndexedArea` counts a hole wound like its exterior as a second layer of inside.
+            let mut exterior = p.exterior().clone();
+            exterior.make_ccw_winding();
+            let holes = p
+                .interiors()
+                .iter()
+                .filter(|r| ring_ok(r))
+                .map(|r| {
+                    let mut r = r.clone();
+                    r.make_cw_winding();
+                    r
+                })
+                .collect();
+            Polygon::new(exterior, holes)
         })
         .collect()
 }
 
-/// One coverage computation: the geometry, prepared, and the cell polygons seen so far.
-struct Coverage<'a> {
-    geometry: &'a MultiPolygon<f64>,
+/// The cells of `geometry` (non-empty, usable) in `mode`, unsorted.
+fn coverage(
+    geometry: &MultiPolygon<f64>,
     resolution: Resolution,
-    shapes: CellShapes,
+    mode: CoverageMode,
+) -> Vec<CellIndex> {
+    let area = IndexedArea::new(geometry);
+    // A cell whose polygon does not meet the boundary is wholly inside or wholly outside, so
+    // for it every mode agrees with "centre inside", which the tiler decides reliably that far
+    // from the boundary (its radians and its tie rule only matter within rounding of it).
+    let boundary = boundary_cells(&area, resolution);
+    let mut cells: Vec<CellIndex> = interior_by_tiler(geometry, resolution)
+        .into_iter()
+        .filter(|c| !boundary.contains_key(c))
+        .collect();
+    cells.extend(boundary.into_iter().filter_map(|(cell, polygon)| {
+        let centre = cell_centre(cell);
+        let keep = match mode {
+            CoverageMode::Center => area.position(centre) != CoordPos::Outside,
+            CoverageMode::Covers => area.covers(&polygon, centre),
+            CoverageMode::Intersects => area.shares_area(&polygon, centre),
+        };
+        keep.then_some(cell)
+    }));
+    cells
 }
 
-impl<'a> Coverage<'a> {
-    fn new(geometry: &'a MultiPolygon<f64>, resolution: Resolution) -> Self {
-        Self {
-            geometry,
-            resolution,
-            shapes: CellShapes::default(),
+/// Cells whose centre h3o's tiler finds inside (in radians, ties nudged north).
+fn interior_by_tiler(geometry: &MultiPolygon<f64>, resolution: Resolution) -> Vec<CellIndex> {
+    let mut tiler = TilerBuilder::new(resolution)
+        .containment_mode(ContainmentMode::ContainsCentroid)
+        // Geometries are planar in degrees and never cross the antimeridian: a long edge must
+        // not be reinterpreted as the short way round.
+        .disable_transmeridian_heuristic()
+        .build();
+    for polygon in geometry {
+        // `usable` guarantees what the tiler checks (≥ 4 finite, in-range coordinates).
+        if tiler.add(polygon.clone()).is_err() {
+            debug_assert!(false, "the tiler refused a usable polygon");
         }
     }
+    tiler.into_coverage().collect()
+}
 
-    fn cells(mut self, mode: CoverageMode) -> Vec<CellIndex> {
-        // Cells away from the boundary are wholly inside or wholly outside, so for them every
-        // mode agrees with "centre inside", which the tiler decides reliably that far from the
-        // boundary (its radians and its nudge rule only matter within rounding of it).
-        let boundary = self.boundary_cells();
-        let mut cells: Vec<CellIndex> = self
-            .interior_by_tiler()
-            .into_iter()
-            .filter(|c| !boundary.contains(c))
-            .collect();
-
-        let prepared = match mode {
-            CoverageMode::Center => None,
-            CoverageMode::Covers | CoverageMode::Intersects => {
-                Some(PreparedGeometry::from(self.geometry))
+/// Every cell whose closed polygon meets the geometry's boundary, with its polygon.
+///
+/// A breadth-first walk from the cells at each ring's first vertex through neighbours whose
+/// polygon meets the boundary. The cells a ring passes through form a chain of neighbours, so
+/// the walk misses none; each cell visited is tested once, against the boundary edges near it.
+fn boundary_cells(
+    area: &IndexedArea<'_>,
+    resolution: Resolution,
+) -> HashMap<CellIndex, Polygon<f64>> {
+    let mut found = HashMap::new();
+    let mut visited = HashSet::new();
+    let mut queue = Vec::new();
+    let mut test = |cell: CellIndex,
+                    found: &mut HashMap<CellIndex, Polygon<f64>>,
+                    queue: &mut Vec<CellIndex>| {
+        if visited.insert(cell) {
+            let polygon = cell_polygon(cell);
+            if area.meets_boundary(&polygon) {
+                found.insert(cell, polygon);
+                queue.push(cell);
             }
+        }
+    };
+    let mut around = Vec::with_capacity(7);
+    for ring in area.rings() {
+        let Some(&first) = ring.0.first() else {
+            continue;
         };
-        let mut boundary: Vec<CellIndex> = boundary.into_iter().collect();
-        boundary.sort_unstable();
-        for cell in boundary {
-            let keep = match mode {
-                CoverageMode::Center => self.geometry.intersects(&cell_centre(cell)),
-                CoverageMode::Covers => {
-                    let shape = self.shapes.get(cell);
-                    covers(self.geometry, prepared.as_ref(), &shape.polygon, cell)
-                }
-                CoverageMode::Intersects => {
-                    let shape = self.shapes.get(cell);
-                    shares_area(self.geometry, prepared.as_ref(), &shape.polygon, cell)
-                }
-            };
-            if keep {
-                cells.push(cell);
-            }
-        }
-        cells
-    }
-
-    /// Cells whose centre h3o's tiler finds inside (in radians, ties nudged north).
-    fn interior_by_tiler(&self) -> Vec<CellIndex> {
-        let mut tiler = TilerBuilder::new(self.resolution)
-            .containment_mode(ContainmentMode::ContainsCentroid)
-            // Geometries are planar in degrees and never cross the antimeridian: a long edge
-            // must not be reinterpreted as the short way round.
-            .disable_transmeridian_heuristic()
-            .build();
-        for polygon in self.geometry {
-            // `usable` guarantees what the tiler checks (≥ 4 finite, in-range coordinates).
-            if tiler.add(polygon.clone()).is_err() {
-                debug_assert!(false, "the tiler refused a usable polygon");
-            }
-        }
-        tiler.into_coverage().collect()
-    }
-
-    /// Every cell whose closed polygon meets the geometry's boundary (any ring).
-    fn boundary_cells(&mut self) -> HashSet<CellIndex> {
-        let mut found = HashSet::new();
-        let mut visited = HashSet::new();
-        let mut queue = Vec::new();
-        let rings = self
-            .geometry
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()));
-        for ring in rings {
-            for line in ring.lines() {
-                self.trace(line, &mut found, &mut visited, &mut queue);
-            }
-        }
-        found
-    }
-
-    /// Adds to `found` every cell whose polygon meets `line`: a breadth-first walk from the
-    /// cells around its start through neighbours that meet it. The cells a segment passes
-    /// through form a chain of neighbours, so the walk misses none.
-    fn trace(
-        &mut self,
-        line: Line<f64>,
-        found: &mut HashSet<CellIndex>,
-        visited: &mut HashSet<CellIndex>,
-        queue: &mut Vec<CellIndex>,
-    ) {
-        let Ok(start) = LatLng::new(line.start.y, line.start.x) else {
-            return;
+        let Ok(ll) = LatLng::new(first.y, first.x) else {
+            continue;
         };
-        let origin = start.to_cell(self.resolution);
-        visited.clear();
-        queue.clear();
-        // The start lies in the polygon of the origin cell or a neighbour (the polygon and the
-        // true H3 cell differ by millimetres); the rings further out are a safety net.
-        for k in 1..=MAX_SEED_RING {
-            let ring: Vec<CellIndex> = if k == 1 {
-                origin.grid_disk(1)
-            } else {
-                origin.grid_ring_fast(k).flatten().collect()
-            };
-            for cell in ring {
-                if visited.insert(cell) && self.shapes.get(cell).meets(&line) {
-                    queue.push(cell);
-                }
+        let origin = ll.to_cell(resolution);
+        // The vertex lies in the polygon of the origin cell or a neighbour (the polygon and the
+        // true H3 cell differ by millimetres); the wider disks are a safety net.
+        for k in 1..=MAX_SEED_DISK {
+            let disk: Vec<CellIndex> = origin.grid_disk(k);
+            for &cell in &disk {
+                test(cell, &mut found, &mut queue);
             }
-            if !queue.is_empty() {
+            let seeded = disk.iter().any(|c| {
+                found
+                    .get(c)
+                    .is_some_and(|p: &Polygon<f64>| p.intersects(&first))
+            });
+            if seeded {
                 break;
             }
         }
         while let Some(cell) = queue.pop() {
-            found.insert(cell);
-            for next in cell.grid_disk::<Vec<_>>(1) {
-                if visited.insert(next) && self.shapes.get(next).meets(&line) {
-                    queue.push(next);
-                }
+            neighbours(cell, &mut around);
+            for &next in &around {
+                test(next, &mut found, &mut queue);
+            }
+        }
+    }
+    found
+}
+
+/// How far from a ring's first vertex the walk looks for the cell holding it.
+const MAX_SEED_DISK: u32 = 4;
+
+/// The cell and its neighbours (`grid_disk(1)`) into `out`, without allocating.
+fn neighbours(cell: CellIndex, out: &mut Vec<CellIndex>) {
+    out.clear();
+    for c in cell.grid_disk_fast(1) {
+        match c {
+            Some(c) => out.push(c),
+            None => {
+                // Pentagon distortion: the careful walk.
+                out.clear();
+                out.extend(cell.grid_disk_safe(1));
+                return;
             }
         }
     }
 }
 
-/// How far from the start's cell the walk looks for the first cell of a segment.
-const MAX_SEED_RING: u32 = 4;
-
-/// Cell polygons with their bounding boxes, computed once per cell.
-#[derive(Default)]
-struct CellShapes(HashMap<CellIndex, CellShape>);
-
-struct CellShape {
-    polygon: Polygon<f64>,
-    bbox: Rect<f64>,
-}
-
-impl CellShape {
-    /// Whether the closed polygon and the closed segment have a point in common.
-    fn meets(&self, line: &Line<f64>) -> bool {
-        self.bbox.intersects(&line.bounding_rect()) && self.polygon.intersects(line)
-    }
-}
-
-impl CellShapes {
-    fn get(&mut self, cell: CellIndex) -> &CellShape {
-        self.0.entry(cell).or_insert_with(|| {
-            let polygon = cell_polygon(cell);
-            let bbox = polygon
-                .bounding_rect()
-                .unwrap_or_else(|| Rect::new(Coord::zero(), Coord::zero()));
-            CellShape { polygon, bbox }
-        })
-    }
-}
-
-/// A fence geometry with its DE-9IM graph and edge index built once.
-pub(crate) type Prepared<'a> = PreparedGeometry<'a, &'a MultiPolygon<f64>>;
-
-/// The DE-9IM test, with `geometry` prepared when one is given.
-fn relate(
-    geometry: &MultiPolygon<f64>,
-    prepared: Option<&Prepared<'_>>,
-    polygon: &Polygon<f64>,
-) -> geo::relate::IntersectionMatrix {
-    match prepared {
-        Some(p) => p.relate(polygon),
-        None => geometry.relate(polygon),
-    }
-}
-
-/// [`CoverageMode::Covers`] for one cell whose polygon is `polygon`.
+/// A fence geometry indexed for many exact point and polygon tests.
 ///
-/// A vertex or the centre strictly outside settles it (no); otherwise DE-9IM decides.
-pub(crate) fn covers(
-    geometry: &MultiPolygon<f64>,
-    prepared: Option<&Prepared<'_>>,
-    polygon: &Polygon<f64>,
-    cell: CellIndex,
-) -> bool {
-    let outside = |c: &Coord<f64>| !geometry.intersects(c);
-    if outside(&cell_centre(cell)) || polygon.exterior().coords().any(outside) {
-        return false;
-    }
-    relate(geometry, prepared, polygon).is_covers()
+/// Point positions use an R-tree of the boundary edges (on the boundary?) and geo's
+/// interval-tree winding number (inside?); both rest on robust orientation tests. DE-9IM
+/// `relate`, the expensive fallback, gets a prepared geometry built on first use.
+pub(crate) struct IndexedArea<'a> {
+    geometry: &'a MultiPolygon<f64>,
+    edges: RTree<Line<f64>>,
+    winding: IntervalTreeMultiPolygon<f64>,
+    prepared: OnceCell<PreparedGeometry<'a, &'a MultiPolygon<f64>>>,
 }
 
-/// Whether `polygon`'s interior meets the interior of `geometry` (area in common), given a point
-/// known to be inside `polygon` (`probe`; its centre for a cell).
-///
-/// A vertex or the probe strictly inside the geometry settles it (yes: a vertex is a limit of
-/// interior points of the polygon); otherwise DE-9IM decides.
-pub(crate) fn shares_area_at(
-    geometry: &MultiPolygon<f64>,
-    prepared: Option<&Prepared<'_>>,
-    polygon: &Polygon<f64>,
-    probe: Coord<f64>,
-) -> bool {
-    let inside = |c: &Coord<f64>| geometry.contains(c);
-    if inside(&probe) || polygon.exterior().coords().any(inside) {
-        return true;
+impl<'a> IndexedArea<'a> {
+    pub(crate) fn new(geometry: &'a MultiPolygon<f64>) -> Self {
+        let edges = rings(geometry).flat_map(LineString::lines).collect();
+        Self {
+            geometry,
+            edges: RTree::bulk_load(edges),
+            winding: IntervalTreeMultiPolygon::new(geometry),
+            prepared: OnceCell::new(),
+        }
     }
-    relate(geometry, prepared, polygon).get(CoordPos::Inside, CoordPos::Inside) != Dimensions::Empty
+
+    fn rings(&self) -> impl Iterator<Item = &'a LineString<f64>> {
+        rings(self.geometry)
+    }
+
+    /// Where `c` is: inside the geometry, on its boundary (any ring), or outside.
+    pub(crate) fn position(&self, c: Coord<f64>) -> CoordPos {
+        let at = AABB::from_point(Point::from(c));
+        if self
+            .edges
+            .locate_in_envelope_intersecting(&at)
+            .any(|edge| edge.intersects(&c))
+        {
+            CoordPos::OnBoundary
+        } else if self.winding.contains(&c) {
+            CoordPos::Inside
+        } else {
+            CoordPos::Outside
+        }
+    }
+
+    /// Whether the closed `polygon` has a point in common with the geometry's boundary.
+    pub(crate) fn meets_boundary(&self, polygon: &Polygon<f64>) -> bool {
+        let Some(r) = polygon.bounding_rect() else {
+            return false;
+        };
+        let envelope = AABB::from_corners(Point::from(r.min()), Point::from(r.max()));
+        self.edges
+            .locate_in_envelope_intersecting(&envelope)
+            .any(|edge| polygon.intersects(edge))
+    }
+
+    fn relate(&self, polygon: &Polygon<f64>) -> IntersectionMatrix {
+        self.prepared
+            .get_or_init(|| PreparedGeometry::from(self.geometry))
+            .relate(polygon)
+    }
+
+    /// Whether the closed geometry contains the whole closed `polygon` (DE-9IM covers), given
+    /// a point `probe` of the polygon.
+    ///
+    /// A polygon away from the boundary is covered when the probe is inside; one that meets it
+    /// is not when a vertex or the probe is outside; otherwise DE-9IM decides.
+    pub(crate) fn covers(&self, polygon: &Polygon<f64>, probe: Coord<f64>) -> bool {
+        if !self.meets_boundary(polygon) {
+            return self.position(probe) == CoordPos::Inside;
+        }
+        let outside = |c: &Coord<f64>| self.position(*c) == CoordPos::Outside;
+        if outside(&probe) || polygon.exterior().coords().any(outside) {
+            return false;
+        }
+        self.relate(polygon).is_covers()
+    }
+
+    /// Whether `polygon` and the geometry share area (their interiors intersect), given a point
+    /// `probe` of the polygon.
+    ///
+    /// A polygon away from the boundary shares area when the probe is inside; one that meets it
+    /// does when a vertex or the probe is inside (a vertex is a limit of interior points of the
+    /// polygon); otherwise DE-9IM decides.
+    pub(crate) fn shares_area(&self, polygon: &Polygon<f64>, probe: Coord<f64>) -> bool {
+        if !self.meets_boundary(polygon) {
+            return self.position(probe) == CoordPos::Inside;
+        }
+        let inside = |c: &Coord<f64>| self.position(*c) == CoordPos::Inside;
+        if inside(&probe) || polygon.exterior().coords().any(inside) {
+            return true;
+        }
+        self.relate(polygon).get(CoordPos::Inside, CoordPos::Inside) != Dimensions::Empty
+    }
 }
 
-/// [`CoverageMode::Intersects`] for one cell whose polygon is `polygon`.
-fn shares_area(
-    geometry: &MultiPolygon<f64>,
-    prepared: Option<&Prepared<'_>>,
-    polygon: &Polygon<f64>,
-    cell: CellIndex,
-) -> bool {
-    shares_area_at(geometry, prepared, polygon, cell_centre(cell))
+/// Every ring of a multipolygon: exteriors and holes.
+fn rings(geometry: &MultiPolygon<f64>) -> impl Iterator<Item = &LineString<f64>> {
+    geometry
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
 }
 
 #[cfg(test)]
@@ -560,6 +572,31 @@ mod tests {
         );
         let nan = MultiPolygon::new(vec![square(f64::NAN, 22.54, 0.01)]);
         assert!(h3_coverage(&nan, res, CoverageMode::Center, None).is_empty());
+    }
+
+    #[test]
+    fn ring_orientation_does_not_matter() {
+        let res = Resolution::Ten;
+        let outer = square(114.05, 22.54, 0.02);
+        let hole = square(114.055, 22.545, 0.01).exterior().clone(); // counter-clockwise
+        let ccw_hole = MultiPolygon::new(vec![Polygon::new(outer.exterior().clone(), vec![hole])]);
+        let oriented = ccw_hole.clone().orient(Direction::Default);
+        let mut reversed = oriented.clone();
+        reversed.iter_mut().for_each(|p| {
+            p.exterior_mut(|r| r.0.reverse());
+            p.interiors_mut(|hs| hs.iter_mut().for_each(|r| r.0.reverse()));
+        });
+        let in_hole = cell_at(22.55, 114.06, res);
+        for mode in [
+            CoverageMode::Center,
+            CoverageMode::Covers,
+            CoverageMode::Intersects,
+        ] {
+            let want = h3_coverage(&oriented, res, mode, None);
+            assert!(want.binary_search(&in_hole).is_err());
+            assert_eq!(h3_coverage(&ccw_hole, res, mode, None), want, "{mode:?}");
+            assert_eq!(h3_coverage(&reversed, res, mode, None), want, "{mode:?}");
+        }
     }
 
     #[test]

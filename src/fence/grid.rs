@@ -9,15 +9,11 @@
 //! that merely touches the area's boundary is left out. Cells are whole, never clipped to the
 //! area.
 
-use geo::{
-    BoundingRect, Centroid, Contains, Coord, Intersects, Line, LineString, MultiPolygon, Polygon,
-    PreparedGeometry, Rect,
-};
+use geo::{Centroid, Coord, LineString, MultiPolygon, Polygon, Rect};
 use h3o::Resolution;
-use rstar::{AABB, RTree};
 use std::collections::HashMap;
 
-use super::coverage::{CoverageMode, cell_polygon, h3_coverage, shares_area_at, usable};
+use super::coverage::{CoverageMode, IndexedArea, cell_polygon, h3_coverage, usable};
 use crate::crs::{Crs, CrsError, FromWgs84, ToWgs84};
 
 /// One grid-marketing cell: a stable id and its polygon.
@@ -255,7 +251,7 @@ pub fn square_grid(area: &MultiPolygon<f64>, meters: f64) -> Result<Vec<GridCell
         });
     }
 
-    let tester = AreaTester::new(&area);
+    let tester = IndexedArea::new(&area);
     let mut lattice = Lattice {
         meters,
         from_utm: &from_utm,
@@ -270,7 +266,7 @@ pub fn square_grid(area: &MultiPolygon<f64>, meters: f64) -> Result<Vec<GridCell
     for i in i0..=i1 {
         for j in j0..=j1 {
             let polygon = lattice.square(i, j).map_err(projection)?;
-            if tester.shares_area(&polygon) {
+            if tester.shares_area(&polygon, polygon.exterior().0[0]) {
                 let id = format!(
                     "{prefix}_E{}_N{}",
                     number(i as f64 * meters),
@@ -339,51 +335,6 @@ impl Lattice<'_> {
         }
         ring.push(ring[0]);
         Ok(Polygon::new(LineString::new(ring), Vec::new()))
-    }
-}
-
-/// Exact "shares area with the area" for many polygons: an index of the area's edges settles
-/// the polygons its boundary does not come near with one point-in-polygon test.
-struct AreaTester<'a> {
-    area: &'a MultiPolygon<f64>,
-    prepared: PreparedGeometry<'a, &'a MultiPolygon<f64>>,
-    edges: RTree<Line<f64>>,
-    bbox: Option<Rect<f64>>,
-}
-
-impl<'a> AreaTester<'a> {
-    fn new(area: &'a MultiPolygon<f64>) -> Self {
-        let edges = area
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(LineString::lines)
-            .collect();
-        Self {
-            area,
-            prepared: PreparedGeometry::from(area),
-            edges: RTree::bulk_load(edges),
-            bbox: area.bounding_rect(),
-        }
-    }
-
-    fn shares_area(&self, polygon: &Polygon<f64>) -> bool {
-        let (Some(bbox), Some(pr)) = (self.bbox, polygon.bounding_rect()) else {
-            return false;
-        };
-        if !bbox.intersects(&pr) {
-            return false;
-        }
-        let envelope = AABB::from_corners(pr.min().into(), pr.max().into());
-        let boundary_near = self
-            .edges
-            .locate_in_envelope_intersecting(&envelope)
-            .any(|edge| polygon.intersects(edge));
-        let first = polygon.exterior().0[0];
-        if !boundary_near {
-            // The polygon does not meet the area's boundary: it is wholly inside or outside.
-            return self.area.contains(&first);
-        }
-        shares_area_at(self.area, Some(&self.prepared), polygon, first)
     }
 }
 
