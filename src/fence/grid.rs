@@ -81,6 +81,20 @@ pub fn h3_grid(area: &MultiPolygon<f64>, resolution: Resolution) -> Vec<GridCell
 }
 
 /// Why a square grid cannot be built.
+///
+/// # Example
+///
+/// ```
+/// use catchment::fence::{GridError, square_grid};
+/// use geo::MultiPolygon;
+///
+/// let err = square_grid(&MultiPolygon::new(vec![]), 0.0).unwrap_err();
+/// assert!(matches!(err, GridError::InvalidSize(_)));
+/// assert_eq!(
+///     err.to_string(),
+///     "square side must be a finite number of metres, at least 1, got 0"
+/// );
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum GridError {
@@ -165,8 +179,9 @@ const SIDE_STEPS: i64 = 5;
 /// # Performance
 ///
 /// One inverse projection per square vertex (shared vertices once) over the area's bounding
-/// box, and an exact intersection test only for squares that the area's boundary comes near.
-/// A 10 km district in 500 m squares takes a few milliseconds.
+/// box, and an exact intersection test (R-tree of the area's edges, then point positions, then
+/// DE-9IM) only for squares that the area's boundary meets. A 60 km² district: ≈ 2.5 ms in
+/// 500 m squares (267), ≈ 12 ms in 200 m squares (1,517).
 ///
 /// # Example
 ///
