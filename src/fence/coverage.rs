@@ -146,7 +146,9 @@ pub(crate) fn cell_centre(cell: CellIndex) -> Coord<f64> {
 ///
 /// The geometry is planar in longitude/latitude degrees (as in GeoJSON and geo), valid (OGC),
 /// within ±180° longitude and ±90° latitude, and does not cross the antimeridian (split such a
-/// fence at ±180° first); ring orientation does not matter. Polygons with a non-finite or
+/// fence at ±180° first); ring orientation does not matter. For an invalid geometry (a ring
+/// crossing itself, a hole outside its exterior) the result is unspecified, but it does not
+/// panic. Polygons with a non-finite or
 /// out-of-range coordinate, and exteriors or holes with fewer than four coordinates, have no
 /// area and are ignored. An empty geometry yields only the anchor's cell, or nothing.
 ///

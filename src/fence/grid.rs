@@ -253,18 +253,24 @@ pub fn square_grid(area: &MultiPolygon<f64>, meters: f64) -> Result<Vec<GridCell
     let Some(extent) = extent else {
         return Ok(Vec::new());
     };
-    let i0 = (extent.min().x / meters).floor() as i64 - 1;
-    let i1 = (extent.max().x / meters).floor() as i64 + 1;
-    let j0 = (extent.min().y / meters).floor() as i64 - 1;
-    let j1 = (extent.max().y / meters).floor() as i64 + 1;
-    let count = (i1 - i0 + 1) as u64 * (j1 - j0 + 1) as u64;
-    if count > MAX_SQUARES {
+    // Square indices; the count is taken in f64 first so that absurd extents cannot overflow.
+    let (x0, x1) = (
+        (extent.min().x / meters).floor(),
+        (extent.max().x / meters).floor(),
+    );
+    let (y0, y1) = (
+        (extent.min().y / meters).floor(),
+        (extent.max().y / meters).floor(),
+    );
+    let wanted = (x1 - x0 + 3.0) * (y1 - y0 + 3.0);
+    if wanted > MAX_SQUARES as f64 {
         return Err(GridError::TooManySquares {
-            count,
+            count: wanted as u64,
             meters,
             limit: MAX_SQUARES,
         });
     }
+    let (i0, i1, j0, j1) = (x0 as i64 - 1, x1 as i64 + 1, y0 as i64 - 1, y1 as i64 + 1);
 
     let tester = IndexedArea::new(&area);
     let mut lattice = Lattice {
