@@ -65,8 +65,9 @@ pub enum CoverageMode {
     ///
     /// The union of the cells covers the whole closed geometry (a cell that merely touches adds
     /// nothing to that union), so this is the candidate set for an exact join: a point of the
-    /// fence lies in the polygon of one of these cells. The largest set; the cells overshoot the
-    /// fence by up to one cell width.
+    /// fence lies in the polygon of one of these cells (its `latlng_to_cell` can be a neighbour
+    /// within a millimetre of a cell edge, see [`cell_polygon`]). The largest set; the cells
+    /// overshoot the fence by up to one cell width.
     Intersects,
 }
 
@@ -146,11 +147,11 @@ pub(crate) fn cell_centre(cell: CellIndex) -> Coord<f64> {
 ///
 /// The geometry is planar in longitude/latitude degrees (as in GeoJSON and geo), valid (OGC),
 /// within ±180° longitude and ±90° latitude, and does not cross the antimeridian (split such a
-/// fence at ±180° first); ring orientation does not matter. For an invalid geometry (a ring
-/// crossing itself, a hole outside its exterior) the result is unspecified, but it does not
-/// panic. Polygons with a non-finite or
+/// fence at ±180° first); ring orientation does not matter. Polygons with a non-finite or
 /// out-of-range coordinate, and exteriors or holes with fewer than four coordinates, have no
-/// area and are ignored. An empty geometry yields only the anchor's cell, or nothing.
+/// area and are ignored. An empty geometry yields only the anchor's cell, or nothing. For an
+/// invalid geometry (a ring crossing itself, a hole outside its exterior) the result is
+/// unspecified, but the call does not panic.
 ///
 /// # Performance
 ///
@@ -236,7 +237,7 @@ fn point_cell(p: Point<f64>, resolution: Resolution) -> Option<CellIndex> {
         .map(|ll| ll.to_cell(resolution))
 }
 
-/// The polygons and holes that have an area and valid coordinates (see the module docs),
+/// The polygons and holes that have an area and valid coordinates (see [`h3_coverage`]),
 /// oriented as RFC 7946 says.
 pub(crate) fn usable(geometry: &MultiPolygon<f64>) -> MultiPolygon<f64> {
     let in_range = |c: &Coord<f64>| {
