@@ -7,7 +7,9 @@
 
 mod admin;
 mod build;
+mod coverage;
 mod error;
+mod grid;
 mod nine_grid;
 mod polygon;
 mod radius;
@@ -15,7 +17,9 @@ mod shape;
 
 pub use admin::find_admin;
 pub use build::{FenceInputs, build_fences};
+pub use coverage::{CoverageMode, cell_polygon, h3_coverage};
 pub use error::FenceError;
+pub use grid::{GridCell, GridError, MAX_SQUARES, h3_grid, square_grid};
 pub use nine_grid::{NINE_GRID_IDS, nine_grid_fences};
 pub use polygon::{polygon_from_coordinates, polygon_from_geojson};
 pub use radius::{radius_fence, ring_fences};
