@@ -6,6 +6,7 @@
 //! WGS-84 with its branch, id, kind, parameters and geodesic area.
 
 mod error;
+pub mod travel;
 
 pub use error::FenceError;
 
