@@ -653,3 +653,117 @@ fn mode_graph(
         edges: used_edges,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::osm::Tags;
+
+    fn way(id: i64, tags: &[(&str, &str)], nodes: &[(i64, Option<(f64, f64)>)]) -> OsmWay {
+        OsmWay {
+            id,
+            tags: Tags::from_pairs(tags.iter().copied()),
+            node_ids: nodes.iter().map(|n| n.0).collect(),
+            coords: nodes
+                .iter()
+                .map(|n| n.1.map(|(x, y)| Coord { x, y }))
+                .collect(),
+        }
+    }
+
+    const RES: &[(&str, &str)] = &[("highway", "residential")];
+
+    #[test]
+    fn ways_split_at_shared_nodes() {
+        // A cross: 1-2-3 and 4-2-5 share node 2; a footway hangs off node 5.
+        let c = |i: i64| Some((7.40 + 0.001 * i as f64, 43.70 + 0.0005 * (i % 2) as f64));
+        let ways = [
+            way(1, RES, &[(1, c(1)), (2, c(2)), (3, c(3))]),
+            way(2, RES, &[(4, c(4)), (2, c(2)), (5, c(5))]),
+            way(
+                3,
+                &[("highway", "footway")],
+                &[(5, c(5)), (6, c(6)), (7, c(7))],
+            ),
+            way(4, &[("building", "yes")], &[(8, c(8)), (9, c(9))]),
+        ];
+        let g = RoadGraph::from_ways(&ways, &[TravelMode::Walk, TravelMode::Drive]);
+        assert_eq!(g.stats().ways_read, 3);
+        assert_eq!(g.stats().edges, 5);
+        // Way ends and the crossing; node 6 is an inner vertex of the footway.
+        assert_eq!(g.stats().nodes, 6);
+        assert!(!g.node_ids.contains(&6));
+        assert_eq!(g.mode_edges(TravelMode::Walk), 5);
+        assert_eq!(g.mode_edges(TravelMode::Drive), 4);
+        let total: f64 = g.edges.iter().map(|e| e.length_m).sum();
+        let want: f64 = ways[..3]
+            .iter()
+            .map(|w| {
+                w.coords
+                    .windows(2)
+                    .map(|p| haversine(p[0].unwrap(), p[1].unwrap()))
+                    .sum::<f64>()
+            })
+            .sum();
+        assert!((total - want).abs() < 1e-9);
+        // Every edge's shape starts and ends at its nodes.
+        for (i, e) in g.edges.iter().enumerate() {
+            let s = g.edge_shape(i as u32);
+            assert_eq!(s[0], g.nodes[e.a as usize]);
+            assert_eq!(*s.last().unwrap(), g.nodes[e.b as usize]);
+            assert_eq!(g.edge_of_shape_index(e.shape_start), i as u32);
+            assert_eq!(g.edge_of_shape_index(e.shape_end - 2), i as u32);
+        }
+    }
+
+    #[test]
+    fn missing_vertices_and_loops() {
+        let c = |i: i64| Some((7.40 + 0.001 * i as f64, 43.70));
+        // 1-2-?-4-5: the gap splits the way; a loop 10-11-12-10 touches nothing.
+        let ways = [
+            way(
+                1,
+                RES,
+                &[(1, c(1)), (2, c(2)), (3, None), (4, c(4)), (5, c(5))],
+            ),
+            way(
+                2,
+                RES,
+                &[
+                    (10, c(10)),
+                    (11, Some((7.411, 43.701))),
+                    (12, c(12)),
+                    (10, c(10)),
+                ],
+            ),
+            // A repeated node (bad data) is skipped, not an edge.
+            way(3, RES, &[(20, c(20)), (20, c(20)), (21, c(21))]),
+        ];
+        let g = RoadGraph::from_ways(&ways, &[TravelMode::Drive]);
+        assert_eq!(g.stats().missing_nodes, 1);
+        // 1-2, 4-5, the loop 10…10, 20-21.
+        assert_eq!(g.stats().edges, 4);
+        let lp = g.edges.iter().find(|e| e.a == e.b).expect("loop edge");
+        assert_eq!(lp.shape_end - lp.shape_start, 4);
+        let mg = g.mode(TravelMode::Drive).unwrap();
+        // Four components: 1-2, 4-5, the loop, 20-21.
+        assert_eq!(mg.component_nodes.len(), 4);
+        assert_eq!(mg.adjacent(lp.a).len(), 2);
+    }
+
+    #[test]
+    fn local_plane_round_trips() {
+        let p = LocalPlane::new(7.42, 43.73);
+        let c = Coord { x: 7.43, y: 43.74 };
+        let l = p.to_local(c);
+        assert!((haversine(Coord { x: 7.42, y: 43.73 }, c) - l.x.hypot(l.y)).abs() < 0.5);
+        let back = p.to_wgs84(l);
+        assert!((back.x - c.x).abs() < 1e-12 && (back.y - c.y).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bad_speed_factor_is_an_error() {
+        let r = RoadGraph::builder().drive_speed_factor(0.0).build_ways(&[]);
+        assert!(matches!(r, Err(TravelError::InvalidParameter { .. })));
+    }
+}

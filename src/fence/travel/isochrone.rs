@@ -369,6 +369,11 @@ mod tests {
         assert!((haversine(shape[0], part[3]) - 2.5 * seg).abs() < 1e-6);
         let whole = cut_line(&shape, 0.0, 3.0 * seg);
         assert_eq!(whole.len(), 4);
-        assert!(whole.iter().zip(&shape).all(|(a, b)| (a.y - b.y).abs() < 1e-12));
+        assert!(
+            whole
+                .iter()
+                .zip(&shape)
+                .all(|(a, b)| (a.y - b.y).abs() < 1e-12)
+        );
     }
 }

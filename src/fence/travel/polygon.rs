@@ -22,7 +22,8 @@ use std::collections::HashMap;
 pub enum PolygonMethod {
     /// Distance to the network sampled on a square grid, contoured at the buffer distance with
     /// marching squares (linear interpolation along cell sides, saddles resolved by the cell
-    /// centre), then simplified by a tenth of a cell. The boundary is within about
+    /// centre); points within a thousandth of a cell of a straight line are dropped. The
+    /// boundary is within about
     /// `cell² / (8 · buffer)` of the exact one where it is smooth (0.25 m for drive) and cuts
     /// the cusps where two streets' buffers meet by under half a cell. Cost grows with the
     /// area of the isochrone over the cell size squared, plus the reached segments times the
@@ -44,7 +45,7 @@ const MAX_GRID_CORNERS: f64 = 64e6;
 
 /// Points within `buffer_m` of `lines` (metres, in a local plane), holes under `min_hole_m2`
 /// filled; exteriors counter-clockwise, holes clockwise. `simplify` removes grid vertices that
-/// deviate less than a tenth of a cell from a straight line ([`PolygonMethod::Grid`] only).
+/// deviate less than a thousandth of a cell from a straight line ([`PolygonMethod::Grid`] only).
 pub(crate) fn network_polygon(
     lines: &MultiLineString<f64>,
     buffer_m: f64,
@@ -134,12 +135,14 @@ impl DistanceGrid {
         while corners(cell) > MAX_GRID_CORNERS {
             cell *= 1.25;
         }
+        // Corners on a lattice through the plane's origin (the start), the same for every
+        // budget, so nested networks give nested contours.
         let origin = Coord {
-            x: min.x - pad(cell),
-            y: min.y - pad(cell),
+            x: ((min.x - pad(cell)) / cell).floor() * cell,
+            y: ((min.y - pad(cell)) / cell).floor() * cell,
         };
-        let nx = ((w + 2.0 * pad(cell)) / cell).ceil() as usize + 1;
-        let ny = ((h + 2.0 * pad(cell)) / cell).ceil() as usize + 1;
+        let nx = ((max.x + pad(cell) - origin.x) / cell).ceil() as usize + 1;
+        let ny = ((max.y + pad(cell) - origin.y) / cell).ceil() as usize + 1;
         let far = (buffer_m + 4.0 * cell) as f32;
         let mut grid = Self {
             origin,
@@ -315,7 +318,10 @@ fn grid_polygon(
     let mut holes: Vec<LineString<f64>> = Vec::new();
     let mut keys: Vec<Crossing> = next.keys().copied().collect();
     keys.sort_unstable_by_key(|c| (c.j, c.i, c.vertical));
-    let epsilon = grid.cell / 10.0;
+    // Only points within a thousandth of a cell of a straight line go: along straight streets
+    // the contour's points are collinear (the distance to a line is linear), so the geometry
+    // barely moves and bands that share a boundary keep sharing it exactly.
+    let epsilon = grid.cell / 1000.0;
     for start in keys {
         if !next.contains_key(&start) {
             continue;
@@ -370,4 +376,105 @@ fn grid_polygon(
             .map(|(shell, holes)| Polygon::new(shell.into_inner().0, holes))
             .collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Winding, line_string};
+
+    fn lines(ls: Vec<LineString<f64>>) -> MultiLineString<f64> {
+        MultiLineString::new(ls)
+    }
+
+    fn area(mp: &MultiPolygon<f64>) -> f64 {
+        mp.iter()
+            .map(|p| ring_area(p.exterior()) + p.interiors().iter().map(ring_area).sum::<f64>())
+            .sum()
+    }
+
+    #[test]
+    fn a_segment_becomes_a_capsule() {
+        let l = lines(vec![line_string![(x: 0.0, y: 0.0), (x: 70.0, y: 70.0)]]);
+        let len = 70.0 * 2f64.sqrt();
+        let want = 2.0 * 25.0 * len + std::f64::consts::PI * 625.0;
+        for method in [PolygonMethod::Grid, PolygonMethod::Buffer] {
+            let p = network_polygon(&l, 25.0, 0.0, method, 5.0, true);
+            assert_eq!(p.0.len(), 1);
+            assert!(p.is_valid());
+            assert!(p.0[0].exterior().is_ccw());
+            assert!(
+                (area(&p) - want).abs() / want < 0.005,
+                "{method:?}: {}",
+                area(&p)
+            );
+        }
+        // A single point still makes a disc.
+        let dot = lines(vec![LineString::new(vec![Coord { x: 3.0, y: 4.0 }])]);
+        let p = network_polygon(&dot, 25.0, 0.0, PolygonMethod::Grid, 5.0, true);
+        assert!(
+            (area(&p) - std::f64::consts::PI * 625.0).abs() < 20.0,
+            "{}",
+            area(&p)
+        );
+    }
+
+    #[test]
+    fn blocks_become_holes_unless_small() {
+        let square = |s: f64| {
+            line_string![
+                (x: 0.0, y: 0.0), (x: s, y: 0.0), (x: s, y: s), (x: 0.0, y: s), (x: 0.0, y: 0.0)
+            ]
+        };
+        let l = lines(vec![square(200.0)]);
+        let kept = network_polygon(&l, 25.0, 0.0, PolygonMethod::Grid, 5.0, true);
+        assert_eq!(kept.0[0].interiors().len(), 1);
+        let hole = &kept.0[0].interiors()[0];
+        assert!(hole.is_cw());
+        // The hole is the 150 m square inside the buffer.
+        assert!(
+            (ring_area(hole).abs() - 150.0 * 150.0).abs() < 1.0,
+            "{}",
+            ring_area(hole)
+        );
+        let filled = network_polygon(&l, 25.0, 30_000.0, PolygonMethod::Grid, 5.0, true);
+        assert!(filled.0[0].interiors().is_empty());
+        assert!(filled.is_valid());
+    }
+
+    #[test]
+    fn apart_networks_make_separate_polygons_and_saddles_stay_valid() {
+        let l = lines(vec![
+            line_string![(x: 0.0, y: 0.0), (x: 100.0, y: 0.0)],
+            line_string![(x: 0.0, y: 500.0), (x: 100.0, y: 500.0)],
+        ]);
+        let p = network_polygon(&l, 25.0, 0.0, PolygonMethod::Grid, 5.0, true);
+        assert_eq!(p.0.len(), 2);
+        assert!(p.is_valid());
+        // Two parallel streets exactly two buffers apart touch along a line of saddles.
+        for gap in [49.0, 50.0, 51.0] {
+            let l = lines(vec![
+                line_string![(x: 0.0, y: 0.0), (x: 100.0, y: 0.0)],
+                line_string![(x: 0.0, y: gap), (x: 100.0, y: gap)],
+            ]);
+            for cell in [5.0, 7.0] {
+                let p = network_polygon(&l, 25.0, 0.0, PolygonMethod::Grid, cell, true);
+                assert!(
+                    p.is_valid(),
+                    "gap {gap} cell {cell}: {:?}",
+                    p.validation_errors()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_huge_network_gets_a_coarser_grid() {
+        let l = lines(vec![
+            line_string![(x: 0.0, y: 0.0), (x: 100_000.0, y: 100_000.0)],
+        ]);
+        let grid = DistanceGrid::new(&l, 25.0, 5.0).unwrap();
+        assert!(grid.cell > 5.0);
+        assert!((grid.nx * grid.ny) as f64 <= MAX_GRID_CORNERS * 1.01);
+    }
 }

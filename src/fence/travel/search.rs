@@ -285,8 +285,15 @@ impl RoadGraph {
     }
 }
 
+/// Seconds to travel `len` metres at `v` m/s (`v = 0`: not allowed, except to stay put).
 fn secs(len: f64, v: f64) -> f64 {
-    if v > 0.0 { len / v } else { f64::INFINITY }
+    if len <= 0.0 {
+        0.0
+    } else if v > 0.0 {
+        len / v
+    } else {
+        f64::INFINITY
+    }
 }
 
 pub(crate) fn check_minutes(minutes: f64) -> Result<(), TravelError> {
@@ -403,14 +410,11 @@ impl<'g> TravelTimes<'g> {
         let e = &self.graph.edges[self.snap.edge as usize];
         let [v_ab, v_ba] = self.search_speeds(self.snap.edge);
         let s = self.snap.offset_m;
-        let mut out = Vec::with_capacity(2);
-        if v_ab > 0.0 {
-            out.push((e.b, (e.length_m - s) / v_ab));
-        }
-        if v_ba > 0.0 {
-            out.push((e.a, s / v_ba));
-        }
-        out
+        // A start on a node reaches it at once, whatever the edge's direction.
+        [(e.b, secs(e.length_m - s, v_ab)), (e.a, secs(s, v_ba))]
+            .into_iter()
+            .filter(|(_, t)| t.is_finite())
+            .collect()
     }
 
     /// Time between the start and a point of its own edge, along that edge only.
