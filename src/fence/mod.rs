@@ -14,6 +14,7 @@ mod nine_grid;
 mod polygon;
 mod radius;
 mod shape;
+pub mod travel;
 
 pub use admin::find_admin;
 pub use build::{FenceInputs, build_fences};
