@@ -22,5 +22,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let path = args.study.unwrap_or_else(|| PathBuf::from(BUNDLED));
     let study = Study::load(&path)?;
     eprintln!("catchment demo: {} ({})", study.name, path.display());
-    super::validate::validate(&study, &args.output, false).map(drop)
+    let inputs = super::validate::validate(&study, &args.output, false)?;
+    println!();
+    super::fences::write_fences(&study, &inputs, &args.output.join("layers/fences.geojson"))
 }

@@ -1,7 +1,8 @@
 //! `catchment fences <study>`: build every branch's fences and write them as a GeoJSON layer.
 
 use super::Failure;
-use catchment::fence::{FenceInputs, build_fences};
+use catchment::fence::travel::RoadGraph;
+use catchment::fence::{FenceInputs, build_fences, travel_modes};
 use catchment::output::write_fences_geojson;
 use catchment::study::{Study, StudyInputs};
 use std::collections::BTreeMap;
@@ -30,11 +31,30 @@ pub fn run(args: Args) -> Result<(), Failure> {
 pub fn write_fences(study: &Study, inputs: &StudyInputs, out: &Path) -> Result<(), Failure> {
     let started = Instant::now();
     let base_dir = study.path.parent().map(PathBuf::from).unwrap_or_default();
+    let modes = travel_modes(&study.fences);
+    let graph = match (&study.inputs.roads, modes.is_empty()) {
+        (_, true) => None,
+        (None, false) => None, // build_fences names the travel fence that needs [inputs.roads]
+        (Some(roads), false) => {
+            let t = Instant::now();
+            let g = RoadGraph::from_pbf(&roads.path, &modes).map_err(Failure::input)?;
+            let s = g.stats();
+            eprintln!(
+                "road graph from {}: {} nodes, {} edges ({:.2} s)",
+                roads.path.display(),
+                s.nodes,
+                s.edges,
+                t.elapsed().as_secs_f64()
+            );
+            Some(g)
+        }
+    };
     let fence_inputs = FenceInputs {
         admin: &inputs.admin,
         study_area: inputs.study_area,
         crs: study.crs,
         base_dir: &base_dir,
+        roads: graph.as_ref(),
     };
     let fences =
         build_fences(&inputs.branches, &study.fences, &fence_inputs).map_err(Failure::input)?;

@@ -1,13 +1,16 @@
 //! Building every branch's fences from the study's `[[fences]]`.
 
 use super::shape::{finish, params};
+use super::travel::RoadGraph;
 use super::{
     Fence, FenceError, FenceKind, find_admin, nine_grid_fences, polygon_from_coordinates,
     polygon_from_geojson, radius_fence, ring_fences,
 };
+use super::{GridCell, h3_grid, square_grid};
 use crate::crs::Crs;
 use crate::input::{AdminArea, Branch};
 use crate::study::FenceSpec;
+use crate::study::TravelMode;
 use geo::{MultiPolygon, Rect};
 use rayon::prelude::*;
 use std::path::Path;
@@ -23,6 +26,8 @@ pub struct FenceInputs<'a> {
     pub crs: Crs,
     /// Folder that relative `polygon` file paths start from (the study's folder).
     pub base_dir: &'a Path,
+    /// The road graph, built once per run, for `travel` fences.
+    pub roads: Option<&'a RoadGraph>,
 }
 
 /// Builds the fences of every branch, in branch order, then spec order, then part order.
@@ -80,6 +85,18 @@ pub fn build_fences(
                     .geometry
                     .clone(),
             ),
+            FenceSpec::Grid { over, .. } => match over.as_deref().unwrap_or("study_area") {
+                "study_area" => Some(MultiPolygon::new(vec![inputs.study_area.to_polygon()])),
+                o => match o.strip_prefix("admin:") {
+                    Some(code) => Some(
+                        find_admin(inputs.admin, &id, Some(code), None)?
+                            .geometry
+                            .clone(),
+                    ),
+                    // `fence:<id>`: the branch's own fence, known only per branch.
+                    None => None,
+                },
+            },
             _ => None,
         });
     }
@@ -97,7 +114,7 @@ pub fn build_fences(
                     continue;
                 }
                 let first = out.len();
-                match branch_fences(branch, spec, shared.as_ref(), &mut out)? {
+                match branch_fences(branch, spec, shared.as_ref(), inputs.roads, &mut out)? {
                     Some(i) => candidates.push((first + i, spec.is_primary())),
                     None if spec.is_primary() => {
                         return Err(FenceError::Invalid {
@@ -132,6 +149,7 @@ fn branch_fences(
     branch: &Branch,
     spec: &FenceSpec,
     shared: Option<&MultiPolygon<f64>>,
+    roads: Option<&RoadGraph>,
     out: &mut Vec<Fence>,
 ) -> Result<Option<usize>, FenceError> {
     let id = spec.id();
@@ -190,14 +208,138 @@ fn branch_fences(
             ));
             Ok(Some(0))
         }
-        FenceSpec::Grid { .. } | FenceSpec::Travel { .. } => Err(FenceError::Invalid {
-            branch: branch.branch_id.clone(),
-            fence: id,
-            message: format!(
-                "{} fences are built by the grid and travel layers",
-                spec.kind()
-            ),
-        }),
+        FenceSpec::Grid {
+            h3_resolution,
+            square_meters,
+            over,
+            ..
+        } => {
+            let invalid = |message: String| FenceError::Invalid {
+                branch: branch.branch_id.clone(),
+                fence: id.clone(),
+                message,
+            };
+            let area = match shared {
+                Some(a) => a.clone(),
+                None => {
+                    let target = over
+                        .as_deref()
+                        .and_then(|o| o.strip_prefix("fence:"))
+                        .unwrap_or_default();
+                    let parts: Vec<&Fence> = out
+                        .iter()
+                        .filter(|f| {
+                            f.fence_id == target || f.fence_id.starts_with(&format!("{target}/"))
+                        })
+                        .collect();
+                    if parts.is_empty() {
+                        return Err(invalid(format!(
+                            "over = \"fence:{target}\" names no fence of this branch listed before the grid"
+                        )));
+                    }
+                    MultiPolygon::new(
+                        parts
+                            .iter()
+                            .flat_map(|f| f.geometry.0.iter().cloned())
+                            .collect(),
+                    )
+                }
+            };
+            let (cells, p): (Vec<GridCell>, String) = match square_meters {
+                Some(m) => (
+                    square_grid(&area, *m).map_err(|e| invalid(e.to_string()))?,
+                    params(&[("square_meters", (*m).into())]),
+                ),
+                None => {
+                    let r = h3_resolution.unwrap_or(9);
+                    let res = h3o::Resolution::try_from(r).map_err(|e| invalid(e.to_string()))?;
+                    (h3_grid(&area, res), params(&[("h3_resolution", r.into())]))
+                }
+            };
+            for cell in cells {
+                let (geometry, area_km2) = finish(MultiPolygon::new(vec![cell.polygon]));
+                out.push(Fence {
+                    branch_id: branch.branch_id.clone(),
+                    fence_id: format!("{id}/{}", cell.id),
+                    kind: FenceKind::Grid,
+                    params: p.clone(),
+                    geometry,
+                    area_km2,
+                    primary: false,
+                });
+            }
+            Ok(None)
+        }
+        FenceSpec::Travel {
+            mode,
+            minutes,
+            intervals,
+            ..
+        } => {
+            let travel_err = |message: String| FenceError::Travel {
+                fence: format!("{id} of branch {}", branch.branch_id),
+                message,
+            };
+            let graph = roads.ok_or_else(|| {
+                travel_err("the study has no [inputs.roads] OpenStreetMap extract".into())
+            })?;
+            let mut budgets = intervals.clone().unwrap_or_default();
+            if budgets.last() != Some(minutes) {
+                budgets.push(*minutes);
+            }
+            let isochrones = graph
+                .isochrone(branch.lon, branch.lat, *mode, &budgets)
+                .map_err(|e| travel_err(e.to_string()))?;
+            let single = isochrones.len() == 1;
+            for iso in isochrones {
+                let (geometry, area_km2) = finish(iso.polygon);
+                out.push(Fence {
+                    branch_id: branch.branch_id.clone(),
+                    fence_id: if single {
+                        id.clone()
+                    } else {
+                        format!("{id}/{}", super::radius::num(iso.minutes))
+                    },
+                    kind: FenceKind::Travel,
+                    params: params(&[
+                        ("mode", mode_name(*mode).into()),
+                        ("minutes", iso.minutes.into()),
+                        ("buffer_m", iso.buffer_m.into()),
+                        (
+                            "snap_m",
+                            ((iso.snap.distance_m * 10.0).round() / 10.0).into(),
+                        ),
+                    ]),
+                    geometry,
+                    area_km2,
+                    primary: false,
+                });
+            }
+            // The full-budget circle, appended last, can be primary.
+            Ok(Some(budgets.len() - 1))
+        }
+    }
+}
+
+/// The travel modes the specs use (to build the road graph for just those).
+pub fn travel_modes(specs: &[FenceSpec]) -> Vec<TravelMode> {
+    let mut modes: Vec<TravelMode> = specs
+        .iter()
+        .filter_map(|s| match s {
+            FenceSpec::Travel { mode, .. } => Some(*mode),
+            _ => None,
+        })
+        .collect();
+    modes.sort_by_key(|m| mode_name(*m));
+    modes.dedup();
+    modes
+}
+
+fn mode_name(mode: TravelMode) -> &'static str {
+    match mode {
+        TravelMode::Walk => "walk",
+        TravelMode::Bike => "bike",
+        TravelMode::Drive => "drive",
     }
 }
 
@@ -236,6 +378,7 @@ mod tests {
             study_area: Rect::new(coord! { x: 7.0, y: 43.0 }, coord! { x: 8.0, y: 44.0 }),
             crs: Crs::Wgs84,
             base_dir: Path::new("/x"),
+            roads: None,
         };
         build_fences(&branches(), &specs(fences), &inputs)
     }

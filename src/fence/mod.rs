@@ -17,7 +17,7 @@ mod shape;
 pub mod travel;
 
 pub use admin::find_admin;
-pub use build::{FenceInputs, build_fences};
+pub use build::{FenceInputs, build_fences, travel_modes};
 pub use coverage::{CoverageMode, cell_polygon, h3_coverage};
 pub use error::FenceError;
 pub use grid::{GridCell, GridError, MAX_SQUARES, h3_grid, square_grid};

@@ -36,3 +36,25 @@ fn demo_output_is_identical_across_runs() {
     let read = |p: &str| std::fs::read(dir.path().join(p)).unwrap();
     assert_eq!(read("a/rejects/pings.csv"), read("b/rejects/pings.csv"));
 }
+
+#[test]
+fn demo_writes_every_fence_kind_for_every_branch() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = catchment(dir.path(), &["demo", "-o", "out"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let fences =
+        crate::fences_cli::check_fences_layer(&dir.path().join("out/layers/fences.geojson"));
+    let mut kinds: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for (branch, _, kind, _) in &fences {
+        kinds.entry(branch).or_default().insert(kind);
+    }
+    assert_eq!(kinds.len(), 4);
+    for (branch, k) in &kinds {
+        assert_eq!(k.len(), 6, "{branch}: {k:?}");
+    }
+    // Travel intervals are nested bands of one isochrone: 5 minutes inside 10.
+    assert!(
+        fences.iter().any(|f| f.1 == "walk_10/5") && fences.iter().any(|f| f.1 == "walk_10/10")
+    );
+}

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Parses a fences layer and checks what RFC 7946 and QGIS need; returns (branch, fence_id, kind).
-pub fn check_fences_layer(path: &Path) -> Vec<(String, String, String, bool)> {
+pub(crate) fn check_fences_layer(path: &Path) -> Vec<(String, String, String, bool)> {
     let text = std::fs::read_to_string(path).unwrap();
     let gj: geojson::GeoJson = text.parse().unwrap();
     let geojson::GeoJson::FeatureCollection(fc) = gj else {
