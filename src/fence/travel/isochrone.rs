@@ -193,23 +193,23 @@ impl TravelTimes<'_> {
             network.push(LineString::new(line));
         }
         let lines = MultiLineString::new(local);
-        let build = |simplify| -> MultiPolygon<f64> {
-            let p = network_polygon(
+        let build = |simplify| {
+            network_polygon(
                 &lines,
                 buffer_m,
                 opts.min_hole_km2 * 1e6,
                 opts.method,
                 opts.cell_for(self.mode()),
                 simplify,
-            );
-            p.map_coords(|c| plane.to_wgs84(c))
+            )
         };
         let mut polygon = build(true);
-        if check_valid(&polygon).is_err() {
+        if check_valid(&polygon, opts.method).is_err() {
             // Simplifying the grid contour can, rarely, make rings touch: keep every vertex.
             polygon = build(false);
-            check_valid(&polygon)?;
+            check_valid(&polygon, opts.method)?;
         }
+        let polygon: MultiPolygon<f64> = polygon.map_coords(|c| plane.to_wgs84(c));
         let area_km2 = geodesic_area_km2(&polygon);
         let nodes = self
             .settled

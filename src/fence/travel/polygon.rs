@@ -9,7 +9,7 @@ use geo::{
     Buffer, Contains, Coord, LineString, MultiLineString, MultiPolygon, Orient, Point, Polygon,
     Simplify, Validation,
 };
-use std::collections::HashMap;
+use rayon::prelude::*;
 
 /// How an isochrone's polygon is built from the reached network.
 ///
@@ -55,7 +55,7 @@ pub(crate) fn network_polygon(
     simplify: bool,
 ) -> MultiPolygon<f64> {
     let polygon = match method {
-        PolygonMethod::Grid => grid_polygon(lines, buffer_m, cell_m, simplify),
+        PolygonMethod::Grid => grid_polygon(lines, buffer_m, cell_m, min_hole_m2, simplify),
         PolygonMethod::Buffer => {
             let style = BufferStyle::new(buffer_m)
                 .line_cap(LineCap::Round(ARC_STEP_RAD))
@@ -86,22 +86,99 @@ fn ring_area(ring: &LineString<f64>) -> f64 {
         / 2.0
 }
 
-/// Checks a finished polygon with geo's [`Validation`].
-pub(crate) fn check_valid(polygon: &MultiPolygon<f64>) -> Result<(), TravelError> {
-    polygon
-        .check_validation()
-        .map_err(|e| TravelError::Polygon {
-            message: e.to_string(),
-        })
+/// Checks a finished polygon.
+///
+/// [`PolygonMethod::Buffer`] output goes through geo's [`Validation`]. Grid contours are valid
+/// by construction (rings of distinct crossing points on distinct cell sides, outer rings
+/// counter-clockwise, holes clockwise); what the simplification could break is checked here:
+/// no two ring segments may meet except consecutive ones. geo's ring check compares every
+/// segment with every other (3 s for the 20,000-vertex ring of a city-wide drive); this one
+/// indexes the segments in an R-tree.
+pub(crate) fn check_valid(
+    polygon: &MultiPolygon<f64>,
+    method: PolygonMethod,
+) -> Result<(), TravelError> {
+    match method {
+        PolygonMethod::Buffer => polygon
+            .check_validation()
+            .map_err(|e| TravelError::Polygon {
+                message: e.to_string(),
+            }),
+        PolygonMethod::Grid => match rings_touch(polygon) {
+            None => Ok(()),
+            Some((a, b)) => Err(TravelError::Polygon {
+                message: format!("ring segments meet at {a:?} and {b:?}"),
+            }),
+        },
+    }
 }
 
-/// Distances from grid corners to the nearest line, within `reach` of a line (beyond: `far`).
+/// Two segments of the polygon's rings that meet, other than consecutive ones of a ring.
+fn rings_touch(polygon: &MultiPolygon<f64>) -> Option<(Coord<f64>, Coord<f64>)> {
+    use rstar::primitives::{GeomWithData, Line as RLine};
+    use rstar::{RTree, RTreeObject};
+    let rings: Vec<&LineString<f64>> = polygon
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .collect();
+    if rings
+        .iter()
+        .any(|r| r.0.len() < 4 || r.0.first() != r.0.last())
+    {
+        return rings.first().map(|r| (r.0[0], r.0[0]));
+    }
+    // Ring segments with (ring, index).
+    type RingSegment = GeomWithData<RLine<[f64; 2]>, (u32, u32)>;
+    let segments: Vec<RingSegment> = rings
+        .iter()
+        .enumerate()
+        .flat_map(|(r, ring)| {
+            ring.0.windows(2).enumerate().map(move |(k, w)| {
+                GeomWithData::new(
+                    RLine::new([w[0].x, w[0].y], [w[1].x, w[1].y]),
+                    (r as u32, k as u32),
+                )
+            })
+        })
+        .collect();
+    let tree = RTree::bulk_load(segments);
+    let line = |s: &RingSegment| {
+        let g = s.geom();
+        geo::Line::new(
+            Coord {
+                x: g.from[0],
+                y: g.from[1],
+            },
+            Coord {
+                x: g.to[0],
+                y: g.to[1],
+            },
+        )
+    };
+    for s in tree.iter() {
+        let (r, k) = s.data;
+        let n = (rings[r as usize].0.len() - 1) as u32;
+        for t in tree.locate_in_envelope_intersecting(&s.envelope()) {
+            let (r2, k2) = t.data;
+            if (r2, k2) <= (r, k) {
+                continue;
+            }
+            let consecutive = r == r2 && (k2 == k + 1 || (k == 0 && k2 == n - 1));
+            if !consecutive && geo::Intersects::intersects(&line(s), &line(t)) {
+                return Some((line(s).start, line(t).start));
+            }
+        }
+    }
+    None
+}
+
+/// Squared distances from grid corners to the nearest line (exact within `reach` of a line).
 struct DistanceGrid {
     origin: Coord<f64>,
     cell: f64,
     nx: usize,
     ny: usize,
-    d: Vec<f32>,
+    d2: Vec<f32>,
 }
 
 impl DistanceGrid {
@@ -143,27 +220,43 @@ impl DistanceGrid {
         };
         let nx = ((max.x + pad(cell) - origin.x) / cell).ceil() as usize + 1;
         let ny = ((max.y + pad(cell) - origin.y) / cell).ceil() as usize + 1;
-        let far = (buffer_m + 4.0 * cell) as f32;
-        let mut grid = Self {
+        let far = (buffer_m + 4.0 * cell).powi(2) as f32;
+        let mut d2 = vec![far; nx * ny];
+        // A corner next to an inside corner is within one cell of the level: exact there.
+        let reach = buffer_m + 1.01 * cell;
+        let segments: Vec<(Coord<f64>, Coord<f64>)> = lines
+            .0
+            .iter()
+            .flat_map(|l| match l.0.as_slice() {
+                [p] => vec![(*p, *p)],
+                coords => coords.windows(2).map(|w| (w[0], w[1])).collect(),
+            })
+            .collect();
+        // Horizontal bands of rows filled in parallel, each from every segment that reaches it.
+        let bands = if nx * ny < 1 << 20 {
+            1
+        } else {
+            4 * rayon::current_num_threads()
+        };
+        let rows = ny.div_ceil(bands);
+        let fill = |(band, chunk): (usize, &mut [f32])| {
+            let rows = (band * rows, band * rows + chunk.len() / nx);
+            for &(a, b) in &segments {
+                fill_segment(chunk, rows, nx, origin, cell, a, b, reach);
+            }
+        };
+        if bands == 1 {
+            fill((0, &mut d2));
+        } else {
+            d2.par_chunks_mut(rows * nx).enumerate().for_each(fill);
+        }
+        Some(Self {
             origin,
             cell,
             nx,
             ny,
-            d: vec![far; nx * ny],
-        };
-        let reach = buffer_m + 1.5 * cell;
-        for line in &lines.0 {
-            match line.0.as_slice() {
-                [] => {}
-                [p] => grid.segment(*p, *p, reach),
-                coords => {
-                    for s in coords.windows(2) {
-                        grid.segment(s[0], s[1], reach);
-                    }
-                }
-            }
-        }
-        Some(grid)
+            d2,
+        })
     }
 
     fn corner(&self, i: usize, j: usize) -> Coord<f64> {
@@ -173,170 +266,254 @@ impl DistanceGrid {
         }
     }
 
-    /// Lowers the distance of every corner within `reach` of segment `a`–`b`.
-    fn segment(&mut self, a: Coord<f64>, b: Coord<f64>, reach: f64) {
-        let ab = b - a;
-        let len2 = ab.x * ab.x + ab.y * ab.y;
-        let reach2 = reach * reach;
-        let to_index = |v: f64, o: f64| ((v - o) / self.cell).floor().max(0.0) as usize;
-        let j0 = to_index(a.y.min(b.y) - reach, self.origin.y);
-        let j1 = (to_index(a.y.max(b.y) + reach, self.origin.y) + 1).min(self.ny - 1);
-        let i0 = to_index(a.x.min(b.x) - reach, self.origin.x);
-        let i1 = (to_index(a.x.max(b.x) + reach, self.origin.x) + 1).min(self.nx - 1);
-        for j in j0..=j1 {
-            let y = self.origin.y + j as f64 * self.cell;
-            let row = &mut self.d[j * self.nx..(j + 1) * self.nx];
-            for (i, d) in row.iter_mut().enumerate().take(i1 + 1).skip(i0) {
-                let p = Coord {
-                    x: self.origin.x + i as f64 * self.cell,
-                    y,
-                };
-                let ap = p - a;
-                let t = if len2 > 0.0 {
-                    ((ap.x * ab.x + ap.y * ab.y) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let q = ap - ab * t;
-                let d2 = q.x * q.x + q.y * q.y;
-                if d2 < reach2 {
-                    let dist = d2.sqrt() as f32;
-                    if dist < *d {
-                        *d = dist;
-                    }
-                }
-            }
+    fn dist(&self, i: usize, j: usize) -> f32 {
+        self.d2[j * self.nx + i].sqrt()
+    }
+}
+
+/// Lowers the squared distance of every corner of a band of grid rows (`rows.0..rows.1`, held
+/// in `band`) that lies in the box of segment `a`–`b` grown by `reach`.
+#[allow(clippy::too_many_arguments)]
+fn fill_segment(
+    band: &mut [f32],
+    rows: (usize, usize),
+    nx: usize,
+    origin: Coord<f64>,
+    cell: f64,
+    a: Coord<f64>,
+    b: Coord<f64>,
+    reach: f64,
+) {
+    let (lo, hi) = (a.y.min(b.y) - reach, a.y.max(b.y) + reach);
+    let j0 = (((lo - origin.y) / cell).floor().max(0.0) as usize).max(rows.0);
+    let j1 = ((((hi - origin.y) / cell).floor().max(0.0) as usize) + 1).min(rows.1 - 1);
+    if j0 > j1 {
+        return;
+    }
+    let i0 = ((a.x.min(b.x) - reach - origin.x) / cell).floor().max(0.0) as usize;
+    let i1 = ((((a.x.max(b.x) + reach - origin.x) / cell).floor() as usize) + 1).min(nx - 1);
+    // Coordinates relative to `a` fit f32 (metres, within the box): twice the SIMD lanes.
+    let ab = b - a;
+    let len2 = ab.x * ab.x + ab.y * ab.y;
+    let inv = if len2 > 0.0 { (1.0 / len2) as f32 } else { 0.0 };
+    let (abx, aby) = (ab.x as f32, ab.y as f32);
+    let x0 = (origin.x + i0 as f64 * cell - a.x) as f32;
+    let step = cell as f32;
+    for j in j0..=j1 {
+        let py = (origin.y + j as f64 * cell - a.y) as f32;
+        let r = (j - rows.0) * nx;
+        // Branch-free so it vectorises: every corner of the box gets its exact distance.
+        for (k, d) in band[r + i0..=r + i1].iter_mut().enumerate() {
+            let px = x0 + k as f32 * step;
+            let t = ((px * abx + py * aby) * inv).clamp(0.0, 1.0);
+            let (qx, qy) = (px - abx * t, py - aby * t);
+            *d = d.min(qx * qx + qy * qy);
         }
     }
 }
 
-/// A contour crossing: on the side of cell corner `(i, j)` towards `+x` (`vertical = false`) or
-/// `+y` (`vertical = true`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The four sides of a cell, counter-clockwise: bottom, right, top, left.
+const SIDES: [(usize, usize, bool); 4] = [(0, 0, false), (1, 0, true), (0, 1, false), (0, 0, true)];
+
+/// Where a contour enters or leaves a cell: `side` of cell `(i, j)` ([`SIDES`] order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Crossing {
-    i: u32,
-    j: u32,
-    vertical: bool,
+    i: usize,
+    j: usize,
+    side: usize,
+}
+
+/// Marching squares over a [`DistanceGrid`] at one level, tracing each contour ring by walking
+/// from cell to cell, inside on the left: outer rings come out counter-clockwise, holes
+/// clockwise. A crossing is visited once; a bitset marks them.
+struct Contour<'g> {
+    grid: &'g DistanceGrid,
+    level: f32,
+    /// 1 where a corner is inside (nearer than the level), else 0.
+    inside: Vec<u8>,
+    visited: Vec<u64>,
+}
+
+impl<'g> Contour<'g> {
+    fn new(grid: &'g DistanceGrid, level: f64) -> Self {
+        let bits = 2 * grid.nx * grid.ny;
+        let level2 = (level * level) as f32;
+        Self {
+            grid,
+            level: level as f32,
+            inside: grid.d2.iter().map(|&d| u8::from(d < level2)).collect(),
+            visited: vec![0; bits.div_ceil(64)],
+        }
+    }
+
+    fn inside(&self, i: usize, j: usize) -> bool {
+        self.inside[j * self.grid.nx + i] != 0
+    }
+
+    /// Inside state of the corners of cell `(i, j)`, counter-clockwise from bottom-left.
+    fn corners(&self, i: usize, j: usize) -> [bool; 4] {
+        [
+            self.inside(i, j),
+            self.inside(i + 1, j),
+            self.inside(i + 1, j + 1),
+            self.inside(i, j + 1),
+        ]
+    }
+
+    /// The canonical side of a crossing: the corner it starts from and its direction.
+    fn key(c: Crossing) -> (usize, usize, bool) {
+        let (di, dj, vertical) = SIDES[c.side];
+        (c.i + di, c.j + dj, vertical)
+    }
+
+    fn bit(&self, c: Crossing) -> usize {
+        let (i, j, vertical) = Self::key(c);
+        2 * (j * self.grid.nx + i) + usize::from(vertical)
+    }
+
+    fn visit(&mut self, c: Crossing) -> bool {
+        let b = self.bit(c);
+        let (w, m) = (b / 64, 1u64 << (b % 64));
+        let seen = self.visited[w] & m != 0;
+        self.visited[w] |= m;
+        !seen
+    }
+
+    fn point(&self, c: Crossing) -> Coord<f64> {
+        let (i, j, vertical) = Self::key(c);
+        let (i2, j2) = if vertical { (i, j + 1) } else { (i + 1, j) };
+        let (d0, d1) = (self.grid.dist(i, j), self.grid.dist(i2, j2));
+        // Strictly inside the side, so rings never share a point.
+        let t = f64::from((self.level - d0) / (d1 - d0)).clamp(1e-6, 1.0 - 1e-6);
+        let (p, q) = (self.grid.corner(i, j), self.grid.corner(i2, j2));
+        p + (q - p) * t
+    }
+
+    /// Where the contour that enters cell `(i, j)` through side `a` leaves it.
+    ///
+    /// Walking a cell's sides counter-clockwise ([`SIDES`]), a side whose first corner is
+    /// inside and second outside is where a contour (inside on its left) comes in; a side with
+    /// the opposite corners is where it goes out. With one way in and one way out they pair;
+    /// in a saddle (all four sides crossed) the cell centre decides: inside, the two inside
+    /// corners are joined and the contour turns to the next side; outside, to the previous.
+    fn leave(&self, i: usize, j: usize, a: usize) -> usize {
+        let c = self.corners(i, j);
+        let out = |k: usize| !c[k] && c[(k + 1) % 4];
+        if (0..4).all(|k| c[k] != c[(k + 1) % 4]) {
+            let g = self.grid;
+            let centre =
+                (g.dist(i, j) + g.dist(i + 1, j) + g.dist(i, j + 1) + g.dist(i + 1, j + 1)) / 4.0;
+            if centre < self.level {
+                (a + 1) % 4
+            } else {
+                (a + 3) % 4
+            }
+        } else {
+            (1..4).map(|k| (a + k) % 4).find(|&k| out(k)).unwrap_or(a)
+        }
+    }
+
+    /// The cell across side `side` of cell `(i, j)`, and that side's index there.
+    fn across(i: usize, j: usize, side: usize) -> Crossing {
+        match side {
+            0 => Crossing {
+                i,
+                j: j - 1,
+                side: 2,
+            },
+            1 => Crossing {
+                i: i + 1,
+                j,
+                side: 3,
+            },
+            2 => Crossing {
+                i,
+                j: j + 1,
+                side: 0,
+            },
+            _ => Crossing {
+                i: i - 1,
+                j,
+                side: 1,
+            },
+        }
+    }
+
+    /// Traces every ring. The grid's border corners are all outside (it is padded by more
+    /// than the buffer), so a contour never runs off it.
+    fn rings(mut self) -> Vec<Vec<Coord<f64>>> {
+        let g = self.grid;
+        let mut rings = Vec::new();
+        let nx = g.nx;
+        for j in 0..g.ny - 1 {
+            for i in 0..nx - 1 {
+                // Most cells are wholly inside or outside.
+                let m = &self.inside;
+                let n = m[j * nx + i]
+                    + m[j * nx + i + 1]
+                    + m[(j + 1) * nx + i]
+                    + m[(j + 1) * nx + i + 1];
+                if n == 0 || n == 4 {
+                    continue;
+                }
+                let c = self.corners(i, j);
+                for side in 0..4 {
+                    if c[side] && !c[(side + 1) % 4] {
+                        let start = Crossing { i, j, side };
+                        if self.visit(start) {
+                            rings.push(self.trace(start));
+                        }
+                    }
+                }
+            }
+        }
+        rings
+    }
+
+    /// Follows a ring from the crossing `start` (where it enters `start`'s cell) until it
+    /// closes. A crossing enters exactly one of the two cells that share its side, so each
+    /// has one name here.
+    fn trace(&mut self, start: Crossing) -> Vec<Coord<f64>> {
+        let mut ring = vec![self.point(start)];
+        let mut at = start;
+        loop {
+            let next = Self::across(at.i, at.j, self.leave(at.i, at.j, at.side));
+            if next == start || !self.visit(next) {
+                return ring;
+            }
+            ring.push(self.point(next));
+            at = next;
+        }
+    }
 }
 
 fn grid_polygon(
     lines: &MultiLineString<f64>,
     buffer_m: f64,
     cell_m: f64,
+    min_hole_m2: f64,
     simplify: bool,
 ) -> MultiPolygon<f64> {
     let Some(grid) = DistanceGrid::new(lines, buffer_m, cell_m) else {
         return MultiPolygon::new(vec![]);
     };
-    let level = buffer_m as f32;
-    let inside = |i: usize, j: usize| grid.d[j * grid.nx + i] < level;
-
-    // Marching squares: one directed segment per contour piece, inside on its left, so outer
-    // rings come out counter-clockwise and holes clockwise.
-    let mut next: HashMap<Crossing, Crossing> = HashMap::new();
-    for j in 0..grid.ny - 1 {
-        for i in 0..grid.nx - 1 {
-            let corners = [
-                inside(i, j),
-                inside(i + 1, j),
-                inside(i + 1, j + 1),
-                inside(i, j + 1),
-            ];
-            if corners.iter().all(|&c| c) || corners.iter().all(|&c| !c) {
-                continue;
-            }
-            // Cell sides counter-clockwise: bottom, right, top, left; a crossing where the
-            // inside state changes along that walk.
-            let sides = [
-                Crossing {
-                    i: i as u32,
-                    j: j as u32,
-                    vertical: false,
-                },
-                Crossing {
-                    i: i as u32 + 1,
-                    j: j as u32,
-                    vertical: true,
-                },
-                Crossing {
-                    i: i as u32,
-                    j: j as u32 + 1,
-                    vertical: false,
-                },
-                Crossing {
-                    i: i as u32,
-                    j: j as u32,
-                    vertical: true,
-                },
-            ];
-            // (crossing, leaves the inside) in counter-clockwise order.
-            let mut found: Vec<(Crossing, bool)> = Vec::with_capacity(4);
-            for k in 0..4 {
-                let (from, to) = (corners[k], corners[(k + 1) % 4]);
-                if from != to {
-                    found.push((sides[k], from));
-                }
-            }
-            let joined = found.len() == 4 && {
-                let centre = (grid.d[j * grid.nx + i]
-                    + grid.d[j * grid.nx + i + 1]
-                    + grid.d[(j + 1) * grid.nx + i]
-                    + grid.d[(j + 1) * grid.nx + i + 1])
-                    / 4.0;
-                centre < level
-            };
-            let n = found.len();
-            for k in 0..n {
-                let (c, exits) = found[k];
-                if !exits {
-                    continue;
-                }
-                // An exit joins the next entry counter-clockwise, or, in a saddle whose two
-                // inside corners are apart, the previous one.
-                let to = if n == 4 && !joined {
-                    found[(k + n - 1) % n].0
-                } else {
-                    found[(k + 1) % n].0
-                };
-                next.insert(c, to);
-            }
-        }
-    }
-
-    let point = |c: Crossing| {
-        let (i, j) = (c.i as usize, c.j as usize);
-        let (i2, j2) = if c.vertical { (i, j + 1) } else { (i + 1, j) };
-        let (d0, d1) = (grid.d[j * grid.nx + i], grid.d[j2 * grid.nx + i2]);
-        // Strictly inside the side, so rings never share a point.
-        let t = f64::from((level - d0) / (d1 - d0)).clamp(1e-6, 1.0 - 1e-6);
-        let (p, q) = (grid.corner(i, j), grid.corner(i2, j2));
-        p + (q - p) * t
-    };
-
-    // Trace rings.
-    let mut exteriors: Vec<(LineString<f64>, f64)> = Vec::new();
-    let mut holes: Vec<LineString<f64>> = Vec::new();
-    let mut keys: Vec<Crossing> = next.keys().copied().collect();
-    keys.sort_unstable_by_key(|c| (c.j, c.i, c.vertical));
     // Only points within a thousandth of a cell of a straight line go: along straight streets
     // the contour's points are collinear (the distance to a line is linear), so the geometry
     // barely moves and bands that share a boundary keep sharing it exactly.
     let epsilon = grid.cell / 1000.0;
-    for start in keys {
-        if !next.contains_key(&start) {
-            continue;
-        }
-        let mut ring = Vec::new();
-        let mut c = start;
-        while let Some(n) = next.remove(&c) {
-            ring.push(point(c));
-            c = n;
-        }
+    let mut exteriors: Vec<(LineString<f64>, f64)> = Vec::new();
+    let mut holes: Vec<LineString<f64>> = Vec::new();
+    for mut ring in Contour::new(&grid, buffer_m).rings() {
         if ring.len() < 3 {
             continue;
         }
         ring.push(ring[0]);
         let mut ring = LineString::new(ring);
+        // Small holes go before simplifying: a city-wide drive has tens of thousands.
+        let area = ring_area(&ring);
+        if area <= 0.0 && -area < min_hole_m2.max(f64::MIN_POSITIVE) {
+            continue;
+        }
         if simplify {
             let simplified = ring.simplify(epsilon);
             if simplified.0.len() >= 4 {
@@ -476,5 +653,6 @@ mod tests {
         let grid = DistanceGrid::new(&l, 25.0, 5.0).unwrap();
         assert!(grid.cell > 5.0);
         assert!((grid.nx * grid.ny) as f64 <= MAX_GRID_CORNERS * 1.01);
+        assert_eq!(grid.d2.len(), grid.nx * grid.ny);
     }
 }
