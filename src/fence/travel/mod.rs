@@ -190,8 +190,9 @@ impl TravelOptions {
         self
     }
 
-    /// Cell size of [`PolygonMethod::Grid`], metres (default: a fifth of the buffer, 5 m for
-    /// walk and bike, 10 m for drive; coarser if the grid would exceed 64 million corners).
+    /// Cell size of [`PolygonMethod::Grid`], metres, at most half the buffer (default: a fifth
+    /// of the buffer, 5 m for walk and bike, 10 m for drive; coarser, up to half the buffer, if
+    /// the grid would exceed 64 million corners).
     pub fn grid_cell_m(mut self, meters: f64) -> Self {
         self.cell_m = Some(meters);
         self

@@ -42,7 +42,8 @@ pub enum PolygonMethod {
 /// 50 m buffer strays at most `50 · (1 − cos 0.1) ≈ 0.25 m` from the true circle.
 const ARC_STEP_RAD: f64 = 0.2;
 
-/// Grid corners at most; a larger isochrone gets a coarser grid.
+/// Grid corners at most (5 bytes each while contouring); a wider isochrone gets a coarser grid,
+/// down to half the buffer per cell (a 200 km-wide drive isochrone).
 const MAX_GRID_CORNERS: f64 = 64e6;
 
 /// Points within `buffer_m` of `lines` (metres, in a local plane), holes under `min_hole_m2`
@@ -211,7 +212,9 @@ impl DistanceGrid {
         let pad = |cell: f64| buffer_m + 2.0 * cell;
         let corners =
             |cell: f64| ((w + 2.0 * pad(cell)) / cell + 2.0) * ((h + 2.0 * pad(cell)) / cell + 2.0);
-        while corners(cell) > MAX_GRID_CORNERS {
+        // Coarser for very wide isochrones, but never above half the buffer: every street's
+        // band must keep corners inside it.
+        while corners(cell) > MAX_GRID_CORNERS && cell * 1.25 <= buffer_m / 2.0 {
             cell *= 1.25;
         }
         // Corners on a lattice through the plane's origin (the start), the same for every
@@ -653,8 +656,8 @@ mod tests {
             line_string![(x: 0.0, y: 0.0), (x: 100_000.0, y: 100_000.0)],
         ]);
         let grid = DistanceGrid::new(&l, 25.0, 5.0).unwrap();
-        assert!(grid.cell > 5.0);
-        assert!((grid.nx * grid.ny) as f64 <= MAX_GRID_CORNERS * 1.01);
+        assert!(grid.cell > 5.0 && grid.cell <= 12.5);
+        assert!((grid.nx * grid.ny) as f64 <= MAX_GRID_CORNERS * 1.1);
         assert_eq!(grid.d2.len(), grid.nx * grid.ny);
     }
 }
