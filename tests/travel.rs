@@ -932,6 +932,29 @@ mod monaco_extract {
     }
 
     #[test]
+    fn times_to_a_branch_match_trips_from_elsewhere() {
+        let g = monaco();
+        let b = branches();
+        let to = TravelOptions::new().direction(TravelDirection::ToStart);
+        for mode in [TravelMode::Drive, TravelMode::Bike] {
+            let inbound = g
+                .travel_times_with(b[0].0, b[0].1, mode, 60.0, &to)
+                .unwrap();
+            let outbound = g.travel_times(b[0].0, b[0].1, mode, 60.0).unwrap();
+            let mut asymmetric = 0;
+            for &p in &b[1..] {
+                let there = g.travel_time(p, b[0], mode).unwrap().unwrap();
+                let tree = inbound.seconds_to(p.0, p.1).unwrap().unwrap();
+                assert!((there - tree).abs() < 1e-6, "{mode:?}: {there} vs {tree}");
+                let back = outbound.seconds_to(p.0, p.1).unwrap().unwrap();
+                asymmetric += usize::from((back - there).abs() > 1.0);
+            }
+            // Oneway streets make Monaco's drive and bike networks asymmetric.
+            assert!(asymmetric > 0, "{mode:?}");
+        }
+    }
+
+    #[test]
     fn start_at_sea_is_an_error() {
         let err = monaco()
             .isochrone(7.43, 43.70, TravelMode::Walk, &[15.0])

@@ -179,6 +179,13 @@ impl TravelTimes<'_> {
             });
         }
         let buffer_m = opts.buffer_for(self.mode());
+        let cell_m = opts.cell_for(self.mode());
+        if cell_m > buffer_m / 2.0 {
+            return Err(TravelError::InvalidParameter {
+                name: "grid_cell_m",
+                message: format!("{cell_m} m is more than half the {buffer_m} m buffer"),
+            });
+        }
         let stretches = self.stretches(budget);
         // Build in a plane centred on the start; the map back to WGS-84 is affine, so validity
         // and orientation carry over.
@@ -199,7 +206,7 @@ impl TravelTimes<'_> {
                 buffer_m,
                 opts.min_hole_km2 * 1e6,
                 opts.method,
-                opts.cell_for(self.mode()),
+                cell_m,
                 simplify,
             )
         };

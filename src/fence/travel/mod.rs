@@ -18,10 +18,17 @@
 //! bike 25 m, drive 50 m) of the reached network, built in an equirectangular plane centred on
 //! the start. By default ([`PolygonMethod::Grid`]) the distance to the network is sampled on a
 //! grid of a fifth of the buffer (5 m walk and bike, 10 m drive) and contoured with marching
-//! squares: on Monaco its boundary lies 0.1–0.25 m on average from geo's exact buffer and
-//! union ([`PolygonMethod::Buffer`]), which is 10–40 times slower (1.3 s for a 15-minute walk
-//! across Monaco, against 30–50 ms). Band polygons share their lattice, so a band's boundary
-//! coincides with the next one's wherever the reached network is the same near it.
+//! squares. On Monaco its boundary lies 0.11–0.25 m on average (symmetric difference ÷
+//! perimeter) from geo's exact buffer and union ([`PolygonMethod::Buffer`]), with about as many
+//! vertices, and it is 30–80 times faster (15-minute walk: 8–11 ms against 0.3–0.8 s; release
+//! build). A 15-minute drive across a 30 km synthetic city (80,000 edges) takes about 0.15 s,
+//! search included. Band polygons share their lattice, so a band's boundary coincides with the
+//! next one's wherever the reached network is the same near it, and bands nest.
+//!
+//! Validity: the contour rings are simple and disjoint by construction; after the light
+//! simplification an R-tree check confirms no two ring segments meet (geo's
+//! [`Validation`](geo::Validation) compares every pair of segments of a ring, seconds for a
+//! city-wide ring, so the test suite runs it instead).
 //!
 //! The buffer stands for the last stretch off the street: a walker reaches doors and ping
 //! positions within about a building depth of the street (25 m), a driver parks and walks a
@@ -32,8 +39,8 @@
 //!
 //! # Differences from Valhalla and openrouteservice
 //! Both are network-based like this one. Valhalla marks a grid with the times of the edges it
-//! reached and traces contours, then generalises; openrouteservice builds a concave hull of the
-//! reached points. Both therefore fill between streets and smooth the outline. Here the
+//! reached, traces contours of time and generalises them; openrouteservice draws a hull around
+//! the reached network's points. Both therefore fill between streets and smooth the outline. Here the
 //! polygon follows the reached streets at a fixed distance, so it never claims land far from a
 //! street. Other differences: no turn costs or restrictions, no traffic, no node barriers, and
 //! the time from the start point to the network is not counted (as in both).
@@ -183,8 +190,9 @@ impl TravelOptions {
         self
     }
 
-    /// Cell size of [`PolygonMethod::Grid`], metres (default: a fifth of the buffer, 5 m for
-    /// walk and bike, 10 m for drive; coarser if the grid would exceed 64 million corners).
+    /// Cell size of [`PolygonMethod::Grid`], metres, at most half the buffer (default: a fifth
+    /// of the buffer, 5 m for walk and bike, 10 m for drive; coarser, up to half the buffer, if
+    /// the grid would exceed 64 million corners).
     pub fn grid_cell_m(mut self, meters: f64) -> Self {
         self.cell_m = Some(meters);
         self

@@ -479,3 +479,16 @@ impl<'g> TravelTimes<'g> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graphs_and_searches_cross_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<RoadGraph>();
+        shared::<TravelTimes<'_>>();
+        shared::<super::super::Isochrone>();
+    }
+}
