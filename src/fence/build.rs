@@ -298,11 +298,11 @@ fn branch_fences(
                     fence_id: if single {
                         id.clone()
                     } else {
-                        format!("{id}/{}", super::radius::num(iso.minutes))
+                        format!("{id}/{}", crate::study::num(iso.minutes))
                     },
                     kind: FenceKind::Travel,
                     params: params(&[
-                        ("mode", mode_name(*mode).into()),
+                        ("mode", mode.as_str().into()),
                         ("minutes", iso.minutes.into()),
                         ("buffer_m", iso.buffer_m.into()),
                         (
@@ -330,17 +330,9 @@ pub fn travel_modes(specs: &[FenceSpec]) -> Vec<TravelMode> {
             _ => None,
         })
         .collect();
-    modes.sort_by_key(|m| mode_name(*m));
+    modes.sort_by_key(|m| m.as_str());
     modes.dedup();
     modes
-}
-
-fn mode_name(mode: TravelMode) -> &'static str {
-    match mode {
-        TravelMode::Walk => "walk",
-        TravelMode::Bike => "bike",
-        TravelMode::Drive => "drive",
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use super::shape::{finish, geodesic_circle, params};
 use super::{Fence, FenceKind};
 use crate::input::Branch;
+use crate::study::num;
 use geo::{MultiPolygon, Point, Polygon};
 
 /// A geodesic circle of `meters` around the branch.
@@ -73,14 +74,6 @@ pub fn ring_fences(branch: &Branch, fence_id: &str, rings: &[f64]) -> Vec<Fence>
         inner = outer;
     }
     out
-}
-
-pub(crate) fn num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
 }
 
 #[cfg(test)]

@@ -120,6 +120,17 @@ pub enum TravelMode {
     Drive,
 }
 
+impl TravelMode {
+    /// The name used in studies and outputs: `walk`, `bike`, `drive`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Walk => "walk",
+            Self::Bike => "bike",
+            Self::Drive => "drive",
+        }
+    }
+}
+
 fn default_radius() -> f64 {
     1000.0
 }
@@ -177,14 +188,7 @@ impl FenceSpec {
                     code.as_deref().or(name.as_deref()).unwrap_or("")
                 )
             }
-            Self::Travel { mode, minutes, .. } => {
-                let m = match mode {
-                    TravelMode::Walk => "walk",
-                    TravelMode::Bike => "bike",
-                    TravelMode::Drive => "drive",
-                };
-                format!("{m}_{}", num(*minutes))
-            }
+            Self::Travel { mode, minutes, .. } => format!("{}_{}", mode.as_str(), num(*minutes)),
         }
     }
 
@@ -322,8 +326,9 @@ impl FenceSpec {
     }
 }
 
-fn num(v: f64) -> String {
-    if v.fract() == 0.0 {
+/// A number as it appears in an id: integers without decimals (`500`, not `500.0`).
+pub(crate) fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
         format!("{v}")

@@ -36,6 +36,7 @@ mod inputs;
 
 pub use area::{STUDY_AREA_MARGIN_M, extent, grow_by_meters, union};
 pub use error::StudyError;
+pub(crate) use fence_spec::num;
 pub use fence_spec::{FenceSpec, TravelMode};
 pub use inputs::{InputReport, StudyInputs};
 

@@ -2,7 +2,7 @@
 //! per mode.
 
 use super::profile::way_access;
-use super::{TravelError, TravelMode, mode_name};
+use super::{TravelError, TravelMode};
 use crate::osm::{OsmWay, Selection, TagFilter, read_pbf};
 use geo::{Coord, Distance, Haversine, Point};
 use rstar::RTree;
@@ -368,7 +368,7 @@ impl RoadGraph {
             .iter()
             .find(|m| m.mode == mode)
             .ok_or(TravelError::ModeNotBuilt {
-                mode: mode_name(mode),
+                mode: mode.as_str(),
             })
     }
 

@@ -96,14 +96,6 @@ pub fn default_buffer_m(mode: TravelMode) -> f64 {
     }
 }
 
-pub(crate) fn mode_name(mode: TravelMode) -> &'static str {
-    match mode {
-        TravelMode::Walk => "walk",
-        TravelMode::Bike => "bike",
-        TravelMode::Drive => "drive",
-    }
-}
-
 /// Which way travel times run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]

@@ -1,7 +1,7 @@
 //! Snapping a point to the network and Dijkstra searches from it.
 
 use super::graph::{ModeGraph, RoadGraph, haversine};
-use super::{TravelDirection, TravelError, TravelMode, TravelOptions, mode_name};
+use super::{TravelDirection, TravelError, TravelMode, TravelOptions};
 use geo::Coord;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -130,7 +130,7 @@ impl RoadGraph {
         Err(TravelError::NoRoadNearby {
             lon,
             lat,
-            mode: mode_name(mg.mode),
+            mode: mg.mode.as_str(),
             max_m,
             nearest_m: nearest_any,
         })
