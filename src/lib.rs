@@ -30,6 +30,7 @@ pub mod output;
 pub mod privacy;
 pub mod study;
 pub mod synth;
+pub mod time;
 
 pub use input::{AdminArea, Branch, Campaign, Device, PingBatch, Poi};
 pub use privacy::{DeviceKey, DeviceKeyer};
