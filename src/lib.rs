@@ -25,6 +25,7 @@ pub mod crs;
 pub mod fence;
 pub mod input;
 pub mod io;
+pub mod mobility;
 pub mod osm;
 pub mod output;
 pub mod privacy;
