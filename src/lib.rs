@@ -26,6 +26,7 @@ pub mod fence;
 pub mod index;
 pub mod input;
 pub mod io;
+pub mod mobility;
 pub mod osm;
 pub mod output;
 pub mod privacy;
