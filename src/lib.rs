@@ -23,6 +23,7 @@
 
 pub mod crs;
 pub mod fence;
+pub mod footfall;
 pub mod index;
 pub mod input;
 pub mod io;

@@ -16,13 +16,13 @@ pub struct Args {
     /// Another study file to run instead of the bundled Monaco one.
     #[arg(long)]
     pub study: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: super::footfall::EngineArgs,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
     let path = args.study.unwrap_or_else(|| PathBuf::from(BUNDLED));
     let study = Study::load(&path)?;
     eprintln!("catchment demo: {} ({})", study.name, path.display());
-    let inputs = super::validate::validate(&study, &args.output, false)?;
-    println!();
-    super::fences::write_fences(&study, &inputs, &args.output.join("layers/fences.geojson"))
+    super::footfall::footfall(&study, &args.output, &args.engine)
 }

@@ -2,7 +2,7 @@
 
 use super::Failure;
 use catchment::fence::travel::RoadGraph;
-use catchment::fence::{FenceInputs, build_fences, travel_modes};
+use catchment::fence::{Fence, FenceInputs, build_fences, travel_modes};
 use catchment::output::write_fences_geojson;
 use catchment::study::{Study, StudyInputs};
 use std::collections::BTreeMap;
@@ -27,9 +27,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
     write_fences(&study, &inputs, &out)
 }
 
-/// Builds the study's fences and writes them to `out`; shared by `fences` and `demo`.
+/// Builds the study's fences and writes them to `out`.
 pub fn write_fences(study: &Study, inputs: &StudyInputs, out: &Path) -> Result<(), Failure> {
     let started = Instant::now();
+    let fences = build(study, inputs)?;
+    write_fences_geojson(out, &fences)?;
+    summarise(&fences, inputs, out, started);
+    Ok(())
+}
+
+/// Builds the study's fences (the road graph once, if a travel fence needs it).
+pub fn build(study: &Study, inputs: &StudyInputs) -> Result<Vec<Fence>, Failure> {
     let base_dir = study.path.parent().map(PathBuf::from).unwrap_or_default();
     let modes = travel_modes(&study.fences);
     let graph = match (&study.inputs.roads, modes.is_empty()) {
@@ -56,11 +64,13 @@ pub fn write_fences(study: &Study, inputs: &StudyInputs, out: &Path) -> Result<(
         base_dir: &base_dir,
         roads: graph.as_ref(),
     };
-    let fences =
-        build_fences(&inputs.branches, &study.fences, &fence_inputs).map_err(Failure::input)?;
-    write_fences_geojson(out, &fences)?;
+    build_fences(&inputs.branches, &study.fences, &fence_inputs).map_err(Failure::input)
+}
+
+/// Prints how many fences of each kind went to `out`, and the primary ones.
+pub fn summarise(fences: &[Fence], inputs: &StudyInputs, out: &Path, started: Instant) {
     let mut by_kind: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in &fences {
+    for f in fences {
         *by_kind.entry(f.kind.as_str()).or_default() += 1;
     }
     println!(
@@ -79,5 +89,4 @@ pub fn write_fences(study: &Study, inputs: &StudyInputs, out: &Path) -> Result<(
             f.branch_id, f.fence_id, f.area_km2
         );
     }
-    Ok(())
 }

@@ -4,6 +4,7 @@
 mod demo;
 mod extract_osm;
 mod fences;
+mod footfall;
 mod report;
 mod synth;
 mod validate;
@@ -31,6 +32,8 @@ enum Command {
     Demo(demo::Args),
     /// Build every branch's fences and write them as GeoJSON (EPSG:4326, RFC 7946).
     Fences(fences::Args),
+    /// Join pings to H3 cells and fences: heat grid, fence footfall, hourly table (staffing).
+    Footfall(footfall::Args),
     /// Extract branches, POIs and admin areas from an OpenStreetMap .osm.pbf extract.
     ExtractOsm(extract_osm::Args),
     /// Generate synthetic pings, devices and campaigns on any city's OSM extract (deterministic).
@@ -78,6 +81,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Fences(args) => fences::run(args),
+        Command::Footfall(args) => footfall::run(args),
         Command::Synth(args) => return synth::run(args),
         Command::ExtractOsm(args) => extract_osm::run(args).map_err(|error| Failure {
             code: extract_osm::exit_code(&error),

@@ -23,6 +23,8 @@ pub(crate) struct StudyFile {
     pub privacy: PrivacyFile,
     #[serde(default)]
     pub mobility: MobilityFile,
+    #[serde(default)]
+    pub staffing: StaffingFile,
     pub inputs: InputsFile,
     #[serde(default)]
     pub fences: Vec<Spanned<FenceSpec>>,
@@ -54,6 +56,15 @@ pub(crate) struct MobilityFile {
     pub poi_radius_m: Option<f64>,
     pub home_min_nights: Option<u32>,
     pub work_min_days: Option<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StaffingFile {
+    pub entry_share: Option<Spanned<f64>>,
+    pub service_minutes: Option<Spanned<f64>>,
+    pub min_staff: Option<u32>,
+    pub min_customers_per_hour: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,6 +16,10 @@
 //! [privacy]
 //! min_devices = 10
 //!
+//! [staffing]                        # hourly visits -> suggested staff (see footfall::StaffingParams)
+//! entry_share = 0.02
+//! service_minutes = 10
+//!
 //! [inputs]
 //! branches = { path = "branches.csv" }
 //! pings = { path = "pings.parquet", columns = { device_id = "uid" } }
@@ -85,6 +89,8 @@ pub struct Study {
     pub validation: ValidationParams,
     /// Privacy parameters.
     pub privacy: PrivacyParams,
+    /// `[staffing]`: the service-rate rule for suggested staff and opening hours.
+    pub staffing: crate::footfall::StaffingParams,
     /// Stay / visit / home-work parameters.
     pub mobility: MobilityParams,
     /// The inputs.
@@ -312,6 +318,7 @@ impl Study {
                 ));
             }
         };
+        let staffing = staffing_params(&raw.staffing, &invalid)?;
         let mob = &raw.mobility;
         let mobility = MobilityParams {
             stay_radius_m: mob.stay_radius_m.unwrap_or(100.0),
@@ -436,6 +443,7 @@ impl Study {
                 strict: raw.validation.strict,
             },
             privacy: PrivacyParams { min_devices },
+            staffing,
             mobility,
             inputs,
             fences,
@@ -460,3 +468,50 @@ impl Study {
 
 #[cfg(test)]
 mod tests;
+
+fn staffing_params(
+    f: &file::StaffingFile,
+    invalid: &dyn Fn(std::ops::Range<usize>, &str, String) -> StudyError,
+) -> Result<crate::footfall::StaffingParams, StudyError> {
+    let d = crate::footfall::StaffingParams::default();
+    let check = |v: &Option<toml::Spanned<f64>>,
+                 key: &str,
+                 default: f64,
+                 ok: fn(f64) -> bool,
+                 what: &str|
+     -> Result<f64, StudyError> {
+        match v {
+            None => Ok(default),
+            Some(x) if ok(*x.get_ref()) => Ok(*x.get_ref()),
+            Some(x) => Err(invalid(
+                x.span(),
+                key,
+                format!("must be {what}, got {}", x.get_ref()),
+            )),
+        }
+    };
+    Ok(crate::footfall::StaffingParams {
+        entry_share: check(
+            &f.entry_share,
+            "staffing.entry_share",
+            d.entry_share,
+            |v| v > 0.0 && v <= 1.0,
+            "a share in (0, 1]",
+        )?,
+        service_minutes: check(
+            &f.service_minutes,
+            "staffing.service_minutes",
+            d.service_minutes,
+            |v| v.is_finite() && v > 0.0,
+            "a positive number of minutes",
+        )?,
+        min_staff: f.min_staff.unwrap_or(d.min_staff),
+        min_customers_per_hour: check(
+            &f.min_customers_per_hour,
+            "staffing.min_customers_per_hour",
+            d.min_customers_per_hour,
+            |v| v.is_finite() && v >= 0.0,
+            "a number ≥ 0",
+        )?,
+    })
+}

@@ -1,0 +1,314 @@
+//! The join engine: pass 1 partitions pings by device, pass 2 walks each device's pings in time
+//! order, locates them (H3 cell and fences), and adds its distinct contributions to the counters.
+
+use super::counts::{ALL_DAYS, Dims, FootfallCounts};
+use super::partition::{PartitionInput, Partitioned, PingRecord};
+use super::{FootfallError, Segments};
+use crate::index::Locator;
+use crate::mobility::{
+    HomeWorkParams, HomeWorkScratch, PoiIndex, Stay, StayParams, TrackPoint, detect_home_work,
+    detect_stays,
+};
+use crate::study::MobilityParams;
+use crate::time::LocalClock;
+use h3o::LatLng;
+use rayon::prelude::*;
+
+/// What the engine needs besides the pings.
+pub struct Footfall<'a> {
+    locator: &'a Locator,
+    clock: LocalClock,
+    segments: &'a Segments,
+    pois: Option<&'a PoiIndex>,
+    stay: StayParams,
+    home_work: HomeWorkParams,
+}
+
+/// Reusable per-thread buffers, so the per-device work allocates nothing in steady state.
+#[derive(Debug, Default)]
+struct Scratch {
+    fences: Vec<u32>,
+    cell_keys: Vec<u64>,
+    fence_keys: Vec<u64>,
+    track: Vec<TrackPoint>,
+    stays: Vec<Stay>,
+    stay_cells: Vec<u32>,
+    visit_keys: Vec<u64>,
+    visited: Vec<u32>,
+    pois: Vec<u32>,
+    poi_set: Vec<u32>,
+    home_fences: Vec<u32>,
+    work_fences: Vec<u32>,
+    home_work: HomeWorkScratch,
+}
+
+impl<'a> Footfall<'a> {
+    /// An engine over the fences and cells of `locator`, bucketing hours with `clock`, with SPEC
+    /// §4's default stay and home/work thresholds and no POIs.
+    pub fn new(locator: &'a Locator, clock: LocalClock, segments: &'a Segments) -> Self {
+        let defaults = MobilityParams {
+            stay_radius_m: 100.0,
+            stay_min_minutes: 10.0,
+            stay_max_gap_minutes: 60.0,
+            poi_radius_m: 50.0,
+            home_min_nights: 3,
+            work_min_days: 3,
+        };
+        Self {
+            locator,
+            clock,
+            segments,
+            pois: None,
+            stay: StayParams::from(&defaults),
+            home_work: home_work_params(&defaults),
+        }
+    }
+
+    /// Uses the study's stay and home/work thresholds.
+    pub fn with_mobility(mut self, p: &MobilityParams) -> Self {
+        self.stay = StayParams::from(p);
+        self.home_work = home_work_params(p);
+        self
+    }
+
+    /// Counts visits to these POIs (stays within the index's radius).
+    pub fn with_pois(mut self, pois: &'a PoiIndex) -> Self {
+        self.pois = Some(pois);
+        self
+    }
+
+    /// Dimensions of the states this engine produces.
+    pub fn dims(&self) -> Dims {
+        Dims {
+            cells: self.locator.cells().len(),
+            fences: self.locator.fence_count(),
+            segments: self.segments.len(),
+            pois: self.pois.map_or(0, PoiIndex::len),
+        }
+    }
+
+    /// Pass 2 over every partition on the rayon pool; the counters are summed, so the result is
+    /// the same at any thread count.
+    ///
+    /// # Errors
+    /// [`FootfallError::Spill`] when a spill file cannot be read back.
+    pub fn aggregate(&self, pings: Partitioned) -> Result<FootfallCounts, FootfallError> {
+        let dims = self.dims();
+        pings
+            .into_partitions()
+            .into_par_iter()
+            .try_fold(
+                || (FootfallCounts::new(dims), Scratch::default()),
+                |(mut acc, mut scratch), part: PartitionInput| {
+                    let recs = part.into_sorted()?;
+                    self.aggregate_sorted(&recs, &mut acc, &mut scratch);
+                    Ok::<_, FootfallError>((acc, scratch))
+                },
+            )
+            .map(|r| r.map(|(acc, _)| acc))
+            .try_reduce(
+                || FootfallCounts::new(dims),
+                |mut a, b| {
+                    a.merge(&b);
+                    Ok(a)
+                },
+            )
+    }
+
+    /// Adds the pings of whole devices, sorted by [`PingRecord::total_cmp`], to `acc`.
+    pub fn add_sorted(&self, recs: &[PingRecord], acc: &mut FootfallCounts) {
+        self.aggregate_sorted(recs, acc, &mut Scratch::default());
+    }
+
+    fn aggregate_sorted(&self, recs: &[PingRecord], acc: &mut FootfallCounts, s: &mut Scratch) {
+        let mut i = 0;
+        while i < recs.len() {
+            let device = recs[i].device;
+            let mut j = i + 1;
+            while j < recs.len() && recs[j].device == device {
+                j += 1;
+            }
+            self.device(&recs[i..j], acc, s);
+            i = j;
+        }
+    }
+
+    /// One device's pings, in time order.
+    fn device(&self, pings: &[PingRecord], acc: &mut FootfallCounts, s: &mut Scratch) {
+        let seg = self.segments.segment(pings[0].device);
+        acc.devices[seg] += 1;
+        s.cell_keys.clear();
+        s.fence_keys.clear();
+        s.track.clear();
+        let (mut lo_day, mut hi_day) = (i32::MAX, i32::MIN);
+        for p in pings {
+            s.track.push(TrackPoint {
+                ts: p.ts,
+                lon: p.lon,
+                lat: p.lat,
+            });
+            let t = self.clock.local(p.ts);
+            lo_day = lo_day.min(t.day);
+            hi_day = hi_day.max(t.day);
+            let Some(slot) = self.locator.locate(p.lon, p.lat, &mut s.fences) else {
+                acc.unlocated += 1;
+                continue;
+            };
+            acc.pings += 1;
+            let slot = slot as usize;
+            acc.cell_pings[slot] += 1;
+            // (cell, hour, day type) with the day type lowest, so that the sorted keys give the
+            // distinct (cell, hour) and distinct cells as prefixes.
+            let hd = u64::from(t.hour) * 2 + t.day_type().index() as u64;
+            s.cell_keys.push(slot as u64 * 48 + hd);
+            for &f in &s.fences {
+                acc.fence_pings[f as usize] += 1;
+                s.fence_keys.push(u64::from(f) * 48 + hd);
+            }
+        }
+        if lo_day <= hi_day {
+            acc.days = Some(match acc.days {
+                Some((a, b)) => (a.min(lo_day), b.max(hi_day)),
+                None => (lo_day, hi_day),
+            });
+        }
+        s.cell_keys.sort_unstable();
+        s.cell_keys.dedup();
+        let mut last: Option<u64> = None;
+        for &k in &s.cell_keys {
+            let (cell, hour, dt) = ((k / 48) as usize, ((k % 48) / 2) as usize, (k % 2) as usize);
+            acc.cell_hour[FootfallCounts::cell_hour_index(cell, dt, hour)] += 1;
+            let prefix = k / 2;
+            if last.map(|l| l / 2) != Some(prefix) {
+                acc.cell_hour[FootfallCounts::cell_hour_index(cell, ALL_DAYS, hour)] += 1;
+            }
+            if last.map(|l| l / 48) != Some(k / 48) {
+                acc.cell_devices[cell] += 1;
+            }
+            last = Some(k);
+        }
+        s.fence_keys.sort_unstable();
+        s.fence_keys.dedup();
+        let mut last: Option<u64> = None;
+        for &k in &s.fence_keys {
+            let (f, hour, dt) = ((k / 48) as usize, ((k % 48) / 2) as usize, (k % 2) as usize);
+            let idx = acc.fence_hour_index(f, seg, dt, hour);
+            acc.fence_hour[idx] += 1;
+            if last.map(|l| l / 2) != Some(k / 2) {
+                let idx = acc.fence_hour_index(f, seg, ALL_DAYS, hour);
+                acc.fence_hour[idx] += 1;
+            }
+            if last.map(|l| l / 48) != Some(k / 48) {
+                let idx = acc.fence_seg_index(f, seg);
+                acc.fence_devices[idx] += 1;
+            }
+            last = Some(k);
+        }
+        self.mobility(seg, acc, s);
+    }
+
+    /// Stays, visits, POI visits and home/work of one device whose track is in `s.track`.
+    fn mobility(&self, seg: usize, acc: &mut FootfallCounts, s: &mut Scratch) {
+        detect_stays(&s.track, &self.stay, &mut s.stays);
+        acc.stays += s.stays.len() as u64;
+        s.stay_cells.clear();
+        s.visit_keys.clear();
+        s.visited.clear();
+        s.poi_set.clear();
+        for st in &s.stays {
+            if let Some(slot) = self.locator.locate(st.lon, st.lat, &mut s.fences) {
+                acc.cell_stays[slot as usize] += 1;
+                let minutes = (st.duration_s().max(0) / 60).min(i64::from(u32::MAX)) as u64;
+                *acc.cell_dwell
+                    .entry(u64::from(slot) << 32 | minutes)
+                    .or_insert(0) += 1;
+                s.stay_cells.push(slot);
+                // A visit counts in the local hour it starts.
+                let t = self.clock.local(st.start);
+                let (hour, dt) = (usize::from(t.hour), t.day_type().index());
+                for &f in &s.fences {
+                    let i = acc.fence_hour_index(f as usize, seg, dt, hour);
+                    acc.fence_visits[i] += 1;
+                    s.visit_keys
+                        .push(u64::from(f) * 48 + (hour * 2 + dt) as u64);
+                    s.visited.push(f);
+                }
+            }
+            if let Some(pois) = self.pois {
+                pois.within(st.lon, st.lat, &mut s.pois);
+                for &p in &s.pois {
+                    acc.poi_visits[p as usize] += 1;
+                    s.poi_set.push(p);
+                }
+            }
+        }
+        s.stay_cells.sort_unstable();
+        s.stay_cells.dedup();
+        for &c in &s.stay_cells {
+            acc.cell_stay_devices[c as usize] += 1;
+        }
+        s.visit_keys.sort_unstable();
+        s.visit_keys.dedup();
+        let mut last: Option<u64> = None;
+        for &k in &s.visit_keys {
+            let (f, hour, dt) = ((k / 48) as usize, ((k % 48) / 2) as usize, (k % 2) as usize);
+            let i = acc.fence_hour_index(f, seg, dt, hour);
+            acc.fence_visit_hour_devices[i] += 1;
+            if last.map(|l| l / 2) != Some(k / 2) {
+                let i = acc.fence_hour_index(f, seg, ALL_DAYS, hour);
+                acc.fence_visit_hour_devices[i] += 1;
+            }
+            last = Some(k);
+        }
+        s.visited.sort_unstable();
+        s.visited.dedup();
+        for &f in &s.visited {
+            let i = acc.fence_seg_index(f as usize, seg);
+            acc.fence_visit_devices[i] += 1;
+        }
+        s.poi_set.sort_unstable();
+        s.poi_set.dedup();
+        let segs = acc.dims.segments;
+        for &p in &s.poi_set {
+            acc.poi_visitors[p as usize * segs + seg] += 1;
+        }
+
+        let hw = detect_home_work(&s.stays, &self.clock, &self.home_work, &mut s.home_work);
+        s.home_fences.clear();
+        s.work_fences.clear();
+        if let Some(home) = hw.home {
+            acc.homes += 1;
+            let c = LatLng::from(home);
+            self.locator.fences_at(c.lng(), c.lat(), &mut s.home_fences);
+            for &f in &s.home_fences {
+                let i = acc.fence_seg_index(f as usize, seg);
+                acc.fence_residents[i] += 1;
+            }
+        }
+        if let Some(work) = hw.work {
+            acc.workplaces += 1;
+            let c = LatLng::from(work);
+            self.locator.fences_at(c.lng(), c.lat(), &mut s.work_fences);
+            for &f in &s.work_fences {
+                let i = acc.fence_seg_index(f as usize, seg);
+                acc.fence_workers[i] += 1;
+            }
+        }
+        // Visitors: a visit, and neither home nor work inside (both lists are ascending).
+        for &f in &s.visited {
+            if s.home_fences.binary_search(&f).is_err() && s.work_fences.binary_search(&f).is_err()
+            {
+                let i = acc.fence_seg_index(f as usize, seg);
+                acc.fence_visitors[i] += 1;
+            }
+        }
+    }
+}
+
+fn home_work_params(p: &MobilityParams) -> HomeWorkParams {
+    HomeWorkParams {
+        home_min_nights: p.home_min_nights,
+        work_min_days: p.work_min_days,
+        resolution: h3o::Resolution::Nine,
+    }
+}
