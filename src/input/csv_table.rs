@@ -25,7 +25,7 @@ pub(crate) struct Row {
 
 /// A record may span at most this many lines (quoted newlines); beyond it the quote is taken as
 /// unclosed and the file as malformed, so one stray quote cannot swallow the rest of the file.
-const MAX_RECORD_LINES: u64 = 1_000;
+pub(crate) const MAX_RECORD_LINES: u64 = 1_000;
 
 /// Splits a CSV byte stream into records with exact 1-based line numbers.
 ///
@@ -39,30 +39,70 @@ pub(crate) struct RecordSplitter<R> {
     raw: Vec<u8>,
     fields: Vec<u8>,
     ends: Vec<usize>,
+    /// Kept and reset per record: building its state machine costs more than splitting a row.
+    core: csv_core::Reader,
+    trailing_blank: u64,
+}
+
+/// Why the record stream cannot go on, and the line where the problem starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SplitError {
+    pub line: u64,
+    pub message: String,
 }
 
 impl<R: std::io::BufRead> RecordSplitter<R> {
     pub(crate) fn new(inner: R) -> Self {
+        Self::starting_after(inner, 0)
+    }
+
+    /// A splitter over bytes that start on line `line + 1` of a file (a chunk cut at a record
+    /// boundary), so its line numbers are the file's.
+    pub(crate) fn starting_after(inner: R, line: u64) -> Self {
         Self {
             inner,
-            line: 0,
+            line,
             raw: Vec::new(),
             fields: Vec::new(),
             ends: Vec::new(),
+            core: csv_core::Reader::new(),
+            trailing_blank: 0,
         }
     }
 
+    /// Blank lines between the last record and the end (once `next_record` returned `Ok(None)`).
+    pub(crate) fn trailing_blank_lines(&self) -> u64 {
+        self.trailing_blank
+    }
+
+    /// Lines consumed so far (the last line of the last record returned).
+    pub(crate) fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// The byte stream, positioned after the last record returned.
+    pub(crate) fn inner_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
     /// The next record: `(first line, blank lines skipped before it)`; its fields are then in
-    /// [`RecordSplitter::field`]. `Ok(None)` at the end.
-    pub(crate) fn next_record(&mut self) -> Result<Option<(u64, u64)>, String> {
+    /// [`RecordSplitter::field`]. `Ok(None)` at the end; the blank lines after the last record are
+    /// then in [`RecordSplitter::trailing_blank_lines`].
+    pub(crate) fn next_record(&mut self) -> Result<Option<(u64, u64)>, SplitError> {
         let mut blank = 0;
+        self.trailing_blank = 0;
         loop {
             self.raw.clear();
+            let read_error = |line: u64, e: std::io::Error| SplitError {
+                line,
+                message: format!("read error: {e}"),
+            };
             let n = self
                 .inner
                 .read_until(b'\n', &mut self.raw)
-                .map_err(|e| format!("read error: {e}"))?;
+                .map_err(|e| read_error(self.line + 1, e))?;
             if n == 0 {
+                self.trailing_blank = blank;
                 return Ok(None);
             }
             self.line += 1;
@@ -76,16 +116,22 @@ impl<R: std::io::BufRead> RecordSplitter<R> {
             let first = self.line;
             while self.raw.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
                 if self.line - first >= MAX_RECORD_LINES {
-                    return Err(format!(
-                        "a quote opened on line {first} is not closed within {MAX_RECORD_LINES} lines"
-                    ));
+                    return Err(SplitError {
+                        line: first,
+                        message: format!(
+                            "a quote opened on line {first} is not closed within {MAX_RECORD_LINES} lines"
+                        ),
+                    });
                 }
                 let n = self
                     .inner
                     .read_until(b'\n', &mut self.raw)
-                    .map_err(|e| format!("read error: {e}"))?;
+                    .map_err(|e| read_error(self.line + 1, e))?;
                 if n == 0 {
-                    return Err(format!("a quote opened on line {first} is never closed"));
+                    return Err(SplitError {
+                        line: first,
+                        message: format!("a quote opened on line {first} is never closed"),
+                    });
                 }
                 self.line += 1;
             }
@@ -98,7 +144,8 @@ impl<R: std::io::BufRead> RecordSplitter<R> {
     }
 
     fn split(&mut self) {
-        let mut core = csv_core::Reader::new();
+        let core = &mut self.core;
+        core.reset();
         self.fields.resize(self.raw.len().max(64), 0);
         self.ends.resize(self.raw.len() + 2, 0);
         let (mut nin, mut nout, mut nend) = (0, 0, 0);
@@ -150,6 +197,39 @@ impl<R: std::io::BufRead> RecordSplitter<R> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.fields[start..self.ends[i]]
     }
+
+    /// The fields of the current record as text, or `None` when one of them is not UTF-8.
+    ///
+    /// One UTF-8 check over the whole record, then a char-boundary check per field end: cheaper
+    /// than one check per field, and the same answer (the record is valid and cut at char
+    /// boundaries exactly when every field is valid).
+    pub(crate) fn text_fields(&self) -> Option<TextFields<'_>> {
+        let text = std::str::from_utf8(&self.fields).ok()?;
+        self.ends
+            .iter()
+            .all(|&e| text.is_char_boundary(e))
+            .then_some(TextFields {
+                text,
+                ends: &self.ends,
+            })
+    }
+}
+
+/// The fields of one record, all valid UTF-8.
+pub(crate) struct TextFields<'a> {
+    text: &'a str,
+    ends: &'a [usize],
+}
+
+impl<'a> TextFields<'a> {
+    /// Field `i`, or `""` past the last field.
+    pub(crate) fn get(&self, i: usize) -> &'a str {
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end).unwrap_or("")
+    }
 }
 
 /// A CSV file opened for reading, with the positions of the columns asked for.
@@ -181,7 +261,10 @@ impl CsvTable {
             line,
             message,
         };
-        let Some(_) = reader.next_record().map_err(|m| malformed(1, m))? else {
+        let Some(_) = reader
+            .next_record()
+            .map_err(|e| malformed(e.line, e.message))?
+        else {
             return Err(InputError::Empty {
                 path: path.to_path_buf(),
                 what,
@@ -233,14 +316,14 @@ impl CsvTable {
         &mut self,
         row: &mut Row,
     ) -> Result<Option<(u64, Option<RejectReason>)>, InputError> {
-        let Some((line, blank)) =
-            self.reader
-                .next_record()
-                .map_err(|message| InputError::Malformed {
-                    path: self.path.clone(),
-                    line: row.line + 1,
-                    message,
-                })?
+        let Some((line, blank)) = self
+            .reader
+            .next_record()
+            .map_err(|e| InputError::Malformed {
+                path: self.path.clone(),
+                line: e.line,
+                message: e.message,
+            })?
         else {
             return Ok(None);
         };
@@ -277,6 +360,11 @@ impl CsvTable {
     /// Position in the header of the `i`-th asked column.
     pub(crate) fn position(&self, i: usize) -> Option<usize> {
         self.index[i]
+    }
+
+    /// The record stream, for readers that decode fields from bytes themselves (pings).
+    pub(crate) fn splitter_mut(&mut self) -> &mut RecordSplitter<BufReader<File>> {
+        &mut self.reader
     }
 }
 
@@ -337,7 +425,7 @@ mod tests {
     fn records(text: &str) -> Result<Vec<(u64, u64, Vec<String>)>, String> {
         let mut s = RecordSplitter::new(text.as_bytes());
         let mut out = Vec::new();
-        while let Some((line, blank)) = s.next_record()? {
+        while let Some((line, blank)) = s.next_record().map_err(|e| e.message)? {
             let f = (0..s.len())
                 .map(|i| String::from_utf8_lossy(s.field(i)).into_owned())
                 .collect();
