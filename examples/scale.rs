@@ -229,13 +229,14 @@ fn child(case: &str, opt: &dyn Fn(&str) -> Option<String>) -> Result<(), Error> 
         let locator = Locator::builder(area, h3o::Resolution::Nine)
             .fences(fences)
             .build()?;
+        eprintln!("{:?}", locator.stats());
         let mut ro = ReadOptions::new("peer-bench", jiff::tz::TimeZone::UTC);
         ro.study_area = Some(area);
         let mut reader = PingReader::open(&pings_file, None, &ro)?;
         let parts = partition_pings(&mut reader, &run_opts)?;
         let segments = Segments::new(None, &[]);
         let engine = Footfall::new(&locator, LocalClock::utc(), &segments);
-        let c = engine.aggregate(parts)?;
+        let c = engine.aggregate(parts.pings)?;
         let wall = t.elapsed().as_secs_f64();
         (
             c.pings + reader.rejects().total(),

@@ -7,7 +7,8 @@ use super::{
 use crate::fence::Fence;
 use crate::index::Locator;
 use crate::mobility::PoiIndex;
-use crate::study::{InputReport, Study, StudyInputs};
+use crate::study::{InputReport, Study, StudyInputs, extent, union};
+use geo::Rect;
 use crate::time::LocalClock;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,23 +49,85 @@ pub struct FootfallRun {
     pub timings: [Duration; 3],
 }
 
-/// Pass 1 over a whole pings file: every valid ping routed to its partition, spilling to a store
-/// under `opts.spill_dir` past `opts.memory_budget`. Rejects stay in the reader.
+/// The result of pass 1 over a pings file.
+#[derive(Debug)]
+pub struct Ingested {
+    /// Valid pings, by partition.
+    pub pings: Partitioned,
+    /// Valid pings read.
+    pub valid: u64,
+    /// Extent of the valid pings.
+    pub bounds: Option<Rect<f64>>,
+    /// Earliest and latest valid time (epoch seconds).
+    pub time_span: Option<(i64, i64)>,
+}
+
+struct Pass1 {
+    parts: Partitioned,
+    valid: u64,
+    bounds: Option<Rect<f64>>,
+    span: Option<(i64, i64)>,
+    error: Option<FootfallError>,
+}
+
+/// Pass 1 over a whole pings file, decoded on every core of the rayon pool: each valid ping is
+/// routed to its partition, spilling to a store under `opts.spill_dir` once the pings held in
+/// memory pass `opts.memory_budget`. Rejects stay in the reader, in file order.
 ///
 /// # Errors
 /// [`FootfallError::Input`] when the file turns out malformed, [`FootfallError::Spill`].
 pub fn partition_pings(
     reader: &mut crate::input::PingReader,
     opts: &RunOptions,
-) -> Result<Partitioned, FootfallError> {
+) -> Result<Ingested, FootfallError> {
     let spill_parent = opts.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
     let store = Arc::new(SpillStore::create(&spill_parent)?);
-    let budget_records = opts.memory_budget / std::mem::size_of::<super::PingRecord>();
-    let mut parts = Partitioned::new(budget_records, Some(store));
-    for batch in reader {
-        parts.push_batch(&batch?)?;
+    let threads = rayon::current_num_threads().max(1);
+    let budget_records = opts.memory_budget / std::mem::size_of::<super::PingRecord>() / threads;
+    let states = reader.par_fold(
+        || Pass1 {
+            parts: Partitioned::new(budget_records, Some(store.clone())),
+            valid: 0,
+            bounds: None,
+            span: None,
+            error: None,
+        },
+        |st, batch| {
+            if st.error.is_some() || batch.is_empty() {
+                return;
+            }
+            st.valid += batch.len() as u64;
+            let b = extent(batch.lon.iter().copied().zip(batch.lat.iter().copied()));
+            st.bounds = union(st.bounds, b);
+            let (lo, hi) = batch
+                .ts
+                .iter()
+                .fold((i64::MAX, i64::MIN), |(lo, hi), &t| (lo.min(t), hi.max(t)));
+            st.span = Some(st.span.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+            if let Err(e) = st.parts.push_batch(&batch) {
+                st.error = Some(e);
+            }
+        },
+    )?;
+    let mut out = Ingested {
+        pings: Partitioned::new(usize::MAX, Some(store)),
+        valid: 0,
+        bounds: None,
+        time_span: None,
+    };
+    for st in states {
+        if let Some(e) = st.error {
+            return Err(e);
+        }
+        out.pings.merge(st.parts);
+        out.valid += st.valid;
+        out.bounds = union(out.bounds, st.bounds);
+        out.time_span = match (out.time_span, st.span) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (x, None) | (None, x) => x,
+        };
     }
-    Ok(parts)
+    Ok(out)
 }
 
 /// Runs the footfall join over a study's pings and fences.
@@ -84,24 +147,23 @@ pub fn run_study(
         .build()?;
     let segments = Segments::new(study.validation.tiers.as_deref(), &inputs.devices);
     let t1 = Instant::now();
-    let spill_parent = opts.spill_dir.clone().unwrap_or_else(std::env::temp_dir);
-    let store = Arc::new(SpillStore::create(&spill_parent)?);
-    let budget_records = opts.memory_budget / std::mem::size_of::<super::PingRecord>();
-    let mut parts = Partitioned::new(budget_records, Some(store.clone()));
-    let mut spill_err = None;
-    let report = inputs
-        .scan_pings_with(study, study.validation.strict, &mut |batch| {
-            if spill_err.is_none()
-                && let Err(e) = parts.push_batch(batch)
-            {
-                spill_err = Some(e);
-            }
-            Ok(())
-        })
-        .ok_or(FootfallError::NoPings)??;
-    if let Some(e) = spill_err {
-        return Err(e);
-    }
+    let spec = study.inputs.pings.as_ref().ok_or(FootfallError::NoPings)?;
+    let mut reader = inputs.ping_reader(study).ok_or(FootfallError::NoPings)??;
+    let ingested = partition_pings(&mut reader, opts)?;
+    let rows = reader.rows();
+    let rejects = reader.into_rejects();
+    rejects.check_strict(study.validation.strict, &spec.path)?;
+    let report = InputReport {
+        input: "pings",
+        path: spec.path.clone(),
+        rows,
+        valid: ingested.valid,
+        rejects,
+        bounds: ingested.bounds,
+        time_span: ingested.time_span,
+    };
+    let spilled = ingested.pings.spilled_bytes();
+    let parts = ingested.pings;
     let t2 = Instant::now();
     let pois = PoiIndex::from_pois(&inputs.pois, study.mobility.poi_radius_m);
     let engine = Footfall::new(&locator, LocalClock::new(&study.timezone), &segments)
@@ -122,7 +184,7 @@ pub fn run_study(
         counts,
         pings: report,
         segments: segments.names().to_vec(),
-        spilled_bytes: store.bytes(),
+        spilled_bytes: spilled,
         timings: [t1 - t0, t2 - t1, t3 - t2],
     })
 }
