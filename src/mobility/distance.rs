@@ -133,6 +133,17 @@ mod tests {
     }
 
     #[test]
+    fn a_point_at_exactly_the_radius_is_outside() {
+        // trackintel ends a candidate at `dist >= dist_threshold`.
+        for (lat0, lon, lat) in [(31.2304, 121.4747, 31.2309), (85.0, 121.48, 85.0004)] {
+            let a = Anchor::new(121.4737, lat0);
+            let d = haversine_m(121.4737, lat0, lon, lat);
+            assert!(a.is_outside(lon, lat, d), "{lat0}");
+            assert!(!a.is_outside(lon, lat, d.next_up()), "{lat0}");
+        }
+    }
+
+    #[test]
     fn non_finite_is_outside() {
         let a = Anchor::new(121.0, 31.0);
         assert!(a.is_outside(f64::NAN, 31.0, 100.0));

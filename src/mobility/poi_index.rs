@@ -294,6 +294,17 @@ mod tests {
     }
 
     #[test]
+    fn the_radius_is_inclusive() {
+        let (poi, q) = ((121.4737, 31.2304), (121.4741, 31.2306));
+        let d = haversine_m(poi.0, poi.1, q.0, q.1);
+        let mut out = Vec::new();
+        PoiIndex::new(&[poi], d).within(q.0, q.1, &mut out);
+        assert_eq!(out, [0]);
+        PoiIndex::new(&[poi], d.next_down()).within(q.0, q.1, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
     fn odd_input() {
         let pois = [(f64::NAN, 0.0), (10.0, 95.0), (10.0, 45.0), (190.0, 45.0)];
         let index = PoiIndex::new(&pois, 50.0);
