@@ -144,6 +144,21 @@ impl<R: std::io::BufRead> RecordSplitter<R> {
     }
 
     fn split(&mut self) {
+        // Without quotes (or CRs, which csv-core takes as record ends) a record is its commas:
+        // split it directly, several times faster than the state machine and the same fields.
+        if !self.raw.iter().any(|&b| b == b'"' || b == b'\r') {
+            self.fields.clear();
+            self.ends.clear();
+            for part in self.raw.split(|&b| b == b',') {
+                self.fields.extend_from_slice(part);
+                self.ends.push(self.fields.len());
+            }
+            return;
+        }
+        self.split_quoted();
+    }
+
+    fn split_quoted(&mut self) {
         let core = &mut self.core;
         core.reset();
         self.fields.resize(self.raw.len().max(64), 0);
@@ -440,6 +455,23 @@ mod tests {
         assert_eq!(r[0], (1, 0, vec!["a".into(), "b".into()]));
         assert_eq!(r[1], (2, 0, vec!["x, y".into(), "say \"hi\"".into()]));
         assert_eq!(r[2], (5, 2, vec!["two\nlines".into(), "z".into()]));
+    }
+
+    #[test]
+    fn plain_records_split_as_csv_core_splits_them() {
+        for line in ["a,b,c", "a,,c,", ",", "x", " 1 , 2 ", "a\tb;c,d", "é,ü"] {
+            let mut fast = RecordSplitter::new(line.as_bytes());
+            fast.next_record().unwrap();
+            let mut core = RecordSplitter::new(line.as_bytes());
+            core.raw = line.as_bytes().to_vec();
+            core.split_quoted();
+            let fields = |s: &RecordSplitter<&[u8]>| {
+                (0..s.len())
+                    .map(|i| s.field(i).to_vec())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(fields(&fast), fields(&core), "{line:?}");
+        }
     }
 
     #[test]
