@@ -132,7 +132,7 @@ fn summarise(run: &FootfallRun, out: &Path) {
     );
     let [a, b, d] = run.timings;
     println!(
-        "timings    locator {:.2} s, read + partition {:.2} s, aggregate {:.2} s; {} MiB spilled",
+        "timings    read + partition {:.2} s, locator {:.2} s, aggregate {:.2} s; {} MiB spilled",
         a.as_secs_f64(),
         b.as_secs_f64(),
         d.as_secs_f64(),

@@ -45,7 +45,7 @@ pub struct FootfallRun {
     pub segments: Vec<String>,
     /// Bytes spilled to disk between the passes.
     pub spilled_bytes: u64,
-    /// Time to build the locator, read + partition, and aggregate.
+    /// Time to read + partition (pass 1), build the locator, and aggregate (pass 2).
     pub timings: [Duration; 3],
 }
 
@@ -130,6 +130,16 @@ pub fn partition_pings(
     Ok(out)
 }
 
+/// Pixels of a study run's locator at most (8 bytes each: 128 MiB).
+pub const LOCATOR_MAX_PIXELS: usize = 16 << 20;
+
+fn grow(r: Rect<f64>, d: f64) -> Rect<f64> {
+    Rect::new(
+        (r.min().x - d, r.min().y - d),
+        (r.max().x + d, r.max().y + d),
+    )
+}
+
 /// Runs the footfall join over a study's pings and fences.
 ///
 /// # Errors
@@ -142,11 +152,6 @@ pub fn run_study(
     opts: &RunOptions,
 ) -> Result<FootfallRun, FootfallError> {
     let t0 = Instant::now();
-    let locator = Locator::builder(inputs.study_area, study.h3_resolution)
-        .fences(fences.iter().map(|f| f.geometry.clone()).collect())
-        .build()?;
-    let segments = Segments::new(study.validation.tiers.as_deref(), &inputs.devices);
-    let t1 = Instant::now();
     let spec = study.inputs.pings.as_ref().ok_or(FootfallError::NoPings)?;
     let mut reader = inputs.ping_reader(study).ok_or(FootfallError::NoPings)??;
     let ingested = partition_pings(&mut reader, opts)?;
@@ -164,6 +169,18 @@ pub fn run_study(
     };
     let spilled = ingested.pings.spilled_bytes();
     let parts = ingested.pings;
+    let t1 = Instant::now();
+    // The raster covers where the pings are, not the whole study area (often mostly empty):
+    // every ping, stay centre and heat cell lies within the pings' extent; home and work cell
+    // centres outside it are still answered exactly by the locator's fallback.
+    let area = ingested
+        .bounds
+        .map_or(inputs.study_area, |b| grow(b, 1e-6));
+    let locator = Locator::builder(area, study.h3_resolution)
+        .fences(fences.iter().map(|f| f.geometry.clone()).collect())
+        .max_pixels(LOCATOR_MAX_PIXELS)
+        .build()?;
+    let segments = Segments::new(study.validation.tiers.as_deref(), &inputs.devices);
     let t2 = Instant::now();
     let pois = PoiIndex::from_pois(&inputs.pois, study.mobility.poi_radius_m);
     let engine = Footfall::new(&locator, LocalClock::new(&study.timezone), &segments)
