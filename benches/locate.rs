@@ -260,6 +260,26 @@ fn locate(c: &mut Criterion) {
             })
         });
     }
+    // The same points in raster order (by 0.01° band, then longitude): what a spatially
+    // coherent stream costs, i.e. the locator without cache misses on its raster.
+    let mut sorted = w.points.clone();
+    sorted.sort_by(|a, b| {
+        ((a.1 * 100.0) as i64, a.0)
+            .partial_cmp(&((b.1 * 100.0) as i64, b.0))
+            .expect("finite")
+    });
+    for (m, l) in &locators {
+        g.bench_with_input(BenchmarkId::new("locator_locate_sorted", m), l, |b, l| {
+            let mut buf = Vec::new();
+            b.iter(|| {
+                let mut acc = 0usize;
+                for &(lon, lat) in &sorted {
+                    acc += l.locate(lon, lat, &mut buf).unwrap_or(0) as usize + buf.len();
+                }
+                black_box(acc)
+            })
+        });
+    }
     g.finish();
 
     let mut g = c.benchmark_group("build");

@@ -321,7 +321,7 @@ impl LocatorBuilder {
 
     /// Target pixel side in metres. Default: the resolution's mean H3 edge length ÷ 15 (about
     /// 12 m at resolution 9): as fast as finer pixels on the Chengdu bench (see the module's
-    /// `# Performance`), with a third of the memory and half the build time.
+    /// `# Performance`), with a third of the memory and half the build time of 7 m pixels.
     ///
     /// # Example
     /// ```
