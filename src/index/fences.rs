@@ -124,8 +124,10 @@ impl FenceEdges {
                 }
             }
         }
-        for i in 1..=nrows {
-            counts[i] += counts[i - 1];
+        let mut total = 0;
+        for c in &mut counts {
+            total += *c;
+            *c = total;
         }
         let offsets = counts.clone();
         let mut fill = counts;
@@ -386,8 +388,8 @@ fn edge_effect(start: Coord<f64>, end: Coord<f64>, c: Coord<f64>) -> EdgeEffect 
 #[inline(always)]
 fn between(v: f64, a: f64, b: f64) -> bool {
     if a < b {
-        v >= a && v <= b
+        (a..=b).contains(&v)
     } else {
-        v >= b && v <= a
+        (b..=a).contains(&v)
     }
 }

@@ -85,7 +85,7 @@ impl PixelGrid {
     /// `(col, row)` of a point, or `None` outside the (closed) area or for NaN.
     #[inline(always)]
     pub fn pixel_of(&self, lon: f64, lat: f64) -> Option<(usize, usize)> {
-        if !(lon >= self.x0 && lon <= self.x1 && lat >= self.y0 && lat <= self.y1) {
+        if !((self.x0..=self.x1).contains(&lon) && (self.y0..=self.y1).contains(&lat)) {
             return None;
         }
         // `as usize` saturates; the east and north edges map onto the last pixel.
@@ -151,7 +151,7 @@ impl PixelGrid {
                 let tb = (band_hi - a.1) / dyab;
                 (ta.min(tb).max(0.0), ta.max(tb).min(1.0))
             };
-            if !(t0 <= t1) {
+            if t0 > t1 {
                 continue;
             }
             let xa = a.0 + t0 * (b.0 - a.0);

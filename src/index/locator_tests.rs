@@ -2,7 +2,7 @@
 //! vertex, edge and nudged points.
 
 use super::{BruteForce, IndexError, Locator};
-use geo::{Coord, LineString, MultiPolygon, Polygon, Rect, coord};
+use geo::{LineString, MultiPolygon, Polygon, Rect, coord};
 use h3o::{LatLng, Resolution};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
@@ -95,10 +95,8 @@ fn assert_cells_exact_with(
     let mut fences = Vec::new();
     let mut inside = 0;
     for (lon, lat) in cell_test_points(&locator, area, n, u64::from(u8::from(res))) {
-        let in_area = area.min().x <= lon
-            && lon <= area.max().x
-            && area.min().y <= lat
-            && lat <= area.max().y;
+        let in_area = (area.min().x..=area.max().x).contains(&lon)
+            && (area.min().y..=area.max().y).contains(&lat);
         let got = locator.locate(lon, lat, &mut fences);
         assert_eq!(got, locator.cell_slot(lon, lat));
         if !in_area {
@@ -375,10 +373,8 @@ fn assert_fences_exact(locator: &Locator, brute: &BruteForce, pts: &[(f64, f64)]
         locator.fences_at(lon, lat, &mut only);
         assert_eq!(only, want, "fences_at ({lon:.15}, {lat:.15})");
         let slot = locator.locate(lon, lat, &mut got);
-        let in_area = area.min().x <= lon
-            && lon <= area.max().x
-            && area.min().y <= lat
-            && lat <= area.max().y;
+        let in_area = (area.min().x..=area.max().x).contains(&lon)
+            && (area.min().y..=area.max().y).contains(&lat);
         assert_eq!(slot.is_some(), in_area);
         if in_area {
             assert_eq!(got, want, "locate ({lon:.15}, {lat:.15})");
@@ -405,7 +401,7 @@ fn fences_exact_zoo() {
             .build()
             .expect("build");
         assert_eq!(locator.fence_count(), fences.len());
-        let pts = fence_test_points(area, &fences, 200_000, 5);
+        let pts = fence_test_points(area, &fences, 100_000, 5);
         assert_fences_exact(&locator, &brute, &pts, area);
         let s = locator.stats();
         assert!(s.pure_fence_share > 0.8, "{s:?}");
@@ -444,7 +440,7 @@ fn fences_exact_gen_data_like_random() {
         .pixel_m(40.0)
         .build()
         .expect("build");
-    let pts = fence_test_points(area, &fences, 150_000, 6);
+    let pts = fence_test_points(area, &fences, 80_000, 6);
     assert_fences_exact(&locator, &brute, &pts, area);
 }
 
@@ -593,5 +589,11 @@ fn stats_and_pixel_cap() {
             LatLng::new(lat, lon).unwrap().to_cell(Resolution::Nine)
         );
     }
-    let _: Coord<f64> = a.center();
+}
+
+#[test]
+fn locator_is_send_and_sync() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Locator>();
+    shared::<BruteForce>();
 }
