@@ -4,9 +4,9 @@
 use super::counts::{ALL_DAYS, Dims, FootfallCounts};
 use super::partition::{PartitionInput, Partitioned, PingRecord};
 use super::{FootfallError, Segments};
-use crate::index::Locator;
+use crate::index::{Locator, Pixel};
 use crate::mobility::{
-    HomeWorkParams, HomeWorkScratch, PoiIndex, Stay, StayParams, TrackPoint, detect_home_work,
+    HomeWorkParams, HomeWorkScratch, PoiIndex, Stay, StayParams, TrackPoint, detect_home_work_with,
     detect_stays,
 };
 use crate::study::MobilityParams;
@@ -20,6 +20,7 @@ pub struct Footfall<'a> {
     clock: LocalClock,
     segments: &'a Segments,
     pois: Option<&'a PoiIndex>,
+    home_cells: Option<&'a Locator>,
     stay: StayParams,
     home_work: HomeWorkParams,
 }
@@ -27,6 +28,7 @@ pub struct Footfall<'a> {
 /// Reusable per-thread buffers, so the per-device work allocates nothing in steady state.
 #[derive(Debug, Default)]
 struct Scratch {
+    pixels: Vec<Option<Pixel>>,
     fences: Vec<u32>,
     cell_keys: Vec<u64>,
     fence_keys: Vec<u64>,
@@ -59,6 +61,7 @@ impl<'a> Footfall<'a> {
             clock,
             segments,
             pois: None,
+            home_cells: (locator.resolution() == h3o::Resolution::Nine).then_some(locator),
             stay: StayParams::from(&defaults),
             home_work: home_work_params(&defaults),
         }
@@ -68,6 +71,16 @@ impl<'a> Footfall<'a> {
     pub fn with_mobility(mut self, p: &MobilityParams) -> Self {
         self.stay = StayParams::from(p);
         self.home_work = home_work_params(p);
+        self
+    }
+
+    /// Takes the res-9 cells of stay centres (for home and work) from this locator, instead of
+    /// one h3o call per stay; ignored unless it is at resolution 9. The main locator serves when
+    /// the study's resolution is 9.
+    pub fn with_home_cells(mut self, locator: &'a Locator) -> Self {
+        if locator.resolution() == h3o::Resolution::Nine {
+            self.home_cells = Some(locator);
+        }
         self
     }
 
@@ -94,9 +107,12 @@ impl<'a> Footfall<'a> {
     /// [`FootfallError::Spill`] when a spill file cannot be read back.
     pub fn aggregate(&self, pings: Partitioned) -> Result<FootfallCounts, FootfallError> {
         let dims = self.dims();
-        pings
-            .into_partitions()
+        let parts = pings.into_partitions();
+        // A few partitions per task: each task zeroes (and the reduction adds) a full state.
+        let per_task = (parts.len() / (4 * rayon::current_num_threads())).max(1);
+        parts
             .into_par_iter()
+            .with_min_len(per_task)
             .try_fold(
                 || (FootfallCounts::new(dims), Scratch::default()),
                 |(mut acc, mut scratch), part: PartitionInput| {
@@ -121,6 +137,11 @@ impl<'a> Footfall<'a> {
     }
 
     fn aggregate_sorted(&self, recs: &[PingRecord], acc: &mut FootfallCounts, s: &mut Scratch) {
+        // The raster reads first, in one tight loop whose loads are independent, so the CPU
+        // overlaps their cache misses (point by point, each waits for the previous one).
+        let mut pixels = std::mem::take(&mut s.pixels);
+        pixels.clear();
+        pixels.extend(recs.iter().map(|r| self.locator.pixel(r.lon, r.lat)));
         let mut i = 0;
         while i < recs.len() {
             let device = recs[i].device;
@@ -128,20 +149,27 @@ impl<'a> Footfall<'a> {
             while j < recs.len() && recs[j].device == device {
                 j += 1;
             }
-            self.device(&recs[i..j], acc, s);
+            self.device(&recs[i..j], &pixels[i..j], acc, s);
             i = j;
         }
+        s.pixels = pixels;
     }
 
-    /// One device's pings, in time order.
-    fn device(&self, pings: &[PingRecord], acc: &mut FootfallCounts, s: &mut Scratch) {
+    /// One device's pings, in time order, with their raster pixels.
+    fn device(
+        &self,
+        pings: &[PingRecord],
+        pixels: &[Option<Pixel>],
+        acc: &mut FootfallCounts,
+        s: &mut Scratch,
+    ) {
         let seg = self.segments.segment(pings[0].device);
         acc.devices[seg] += 1;
         s.cell_keys.clear();
         s.fence_keys.clear();
         s.track.clear();
         let (mut lo_day, mut hi_day) = (i32::MAX, i32::MIN);
-        for p in pings {
+        for (p, &px) in pings.iter().zip(pixels) {
             s.track.push(TrackPoint {
                 ts: p.ts,
                 lon: p.lon,
@@ -150,7 +178,7 @@ impl<'a> Footfall<'a> {
             let t = self.clock.local(p.ts);
             lo_day = lo_day.min(t.day);
             hi_day = hi_day.max(t.day);
-            let Some(slot) = self.locator.locate(p.lon, p.lat, &mut s.fences) else {
+            let Some(slot) = self.locator.resolve(px, p.lon, p.lat, &mut s.fences) else {
                 acc.unlocated += 1;
                 continue;
             };
@@ -273,7 +301,21 @@ impl<'a> Footfall<'a> {
             acc.poi_visitors[p as usize * segs + seg] += 1;
         }
 
-        let hw = detect_home_work(&s.stays, &self.clock, &self.home_work, &mut s.home_work);
+        let res = self.home_work.resolution;
+        let home_cells = self.home_cells;
+        let hw = detect_home_work_with(
+            &s.stays,
+            &self.clock,
+            &self.home_work,
+            &mut s.home_work,
+            |st| match home_cells {
+                Some(l) => l
+                    .cell_slot(st.lon, st.lat)
+                    .map(|slot| l.cells()[slot as usize])
+                    .or_else(|| LatLng::new(st.lat, st.lon).ok().map(|ll| ll.to_cell(res))),
+                None => LatLng::new(st.lat, st.lon).ok().map(|ll| ll.to_cell(res)),
+            },
+        );
         s.home_fences.clear();
         s.work_fences.clear();
         if let Some(home) = hw.home {

@@ -8,8 +8,8 @@ use crate::fence::Fence;
 use crate::index::Locator;
 use crate::mobility::PoiIndex;
 use crate::study::{InputReport, Study, StudyInputs, extent, union};
-use geo::Rect;
 use crate::time::LocalClock;
+use geo::Rect;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -173,19 +173,31 @@ pub fn run_study(
     // The raster covers where the pings are, not the whole study area (often mostly empty):
     // every ping, stay centre and heat cell lies within the pings' extent; home and work cell
     // centres outside it are still answered exactly by the locator's fallback.
-    let area = ingested
-        .bounds
-        .map_or(inputs.study_area, |b| grow(b, 1e-6));
+    let area = ingested.bounds.map_or(inputs.study_area, |b| grow(b, 1e-6));
     let locator = Locator::builder(area, study.h3_resolution)
         .fences(fences.iter().map(|f| f.geometry.clone()).collect())
         .max_pixels(LOCATOR_MAX_PIXELS)
         .build()?;
+    // Home and work are res-9 cells: a second, fence-less raster unless the study is at 9.
+    let home_cells = if study.h3_resolution == h3o::Resolution::Nine {
+        None
+    } else {
+        Some(
+            Locator::builder(area, h3o::Resolution::Nine)
+                .max_pixels(LOCATOR_MAX_PIXELS)
+                .build()?,
+        )
+    };
     let segments = Segments::new(study.validation.tiers.as_deref(), &inputs.devices);
     let t2 = Instant::now();
     let pois = PoiIndex::from_pois(&inputs.pois, study.mobility.poi_radius_m);
     let engine = Footfall::new(&locator, LocalClock::new(&study.timezone), &segments)
         .with_mobility(&study.mobility)
         .with_pois(&pois);
+    let engine = match &home_cells {
+        Some(l) => engine.with_home_cells(l),
+        None => engine,
+    };
     let counts = engine.aggregate(parts)?;
     let tables = finish(
         &counts,

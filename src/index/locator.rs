@@ -195,15 +195,58 @@ impl Locator {
     /// ```
     #[inline]
     pub fn locate(&self, lon: f64, lat: f64, fences: &mut Vec<u32>) -> Option<u32> {
-        fences.clear();
+        self.resolve(self.pixel(lon, lat), lon, lat, fences)
+    }
+
+    /// The raster pixel of a point, read ahead of [`Locator::resolve`]; `None` outside the area.
+    ///
+    /// Reading the pixels of many points first, in a tight loop, lets their memory reads
+    /// overlap, where [`Locator::locate`] point by point waits for each in turn.
+    ///
+    /// # Example
+    /// ```
+    /// # use catchment::index::Locator;
+    /// # use geo::{Rect, coord};
+    /// # use h3o::Resolution;
+    /// let area = Rect::new(coord! { x: 7.40, y: 43.72 }, coord! { x: 7.44, y: 43.76 });
+    /// let locator = Locator::builder(area, Resolution::Ten).build()?;
+    /// let points = [(7.41, 43.73), (7.43, 43.75)];
+    /// let pixels: Vec<_> = points.iter().map(|&(x, y)| locator.pixel(x, y)).collect();
+    /// let mut fences = Vec::new();
+    /// for (&(x, y), &px) in points.iter().zip(&pixels) {
+    ///     assert_eq!(locator.resolve(px, x, y, &mut fences), locator.locate(x, y, &mut fences));
+    /// }
+    /// # Ok::<(), catchment::index::IndexError>(())
+    /// ```
+    #[inline]
+    pub fn pixel(&self, lon: f64, lat: f64) -> Option<Pixel> {
         let (col, row) = self.grid.pixel_of(lon, lat)?;
-        let [slot, class] = self.pixels[row * self.grid.nx + col];
+        Some(Pixel {
+            row: row as u32,
+            value: self.pixels[row * self.grid.nx + col],
+        })
+    }
+
+    /// [`Locator::locate`] for a point whose pixel was read with [`Locator::pixel`].
+    #[inline]
+    pub fn resolve(
+        &self,
+        pixel: Option<Pixel>,
+        lon: f64,
+        lat: f64,
+        fences: &mut Vec<u32>,
+    ) -> Option<u32> {
+        fences.clear();
+        let Pixel {
+            row,
+            value: [slot, class],
+        } = pixel?;
         let slot = if slot != AMBIGUOUS {
             slot
         } else {
             self.h3o_slot(lon, lat)?
         };
-        self.class_fences(class, row, lon, lat, fences);
+        self.class_fences(class, row as usize, lon, lat, fences);
         Some(slot)
     }
 
@@ -297,6 +340,14 @@ impl Locator {
             }
         }
     }
+}
+
+/// A raster pixel as read by [`Locator::pixel`]: what [`Locator::resolve`] needs to finish a
+/// point's location.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pixel {
+    row: u32,
+    value: [u32; 2],
 }
 
 impl LocatorBuilder {

@@ -48,7 +48,7 @@ mod locator;
 pub use brute_force::BruteForce;
 pub use cells::MAX_CELLS;
 pub use error::IndexError;
-pub use locator::{DEFAULT_MAX_PIXELS, Locator, LocatorBuilder, LocatorStats};
+pub use locator::{DEFAULT_MAX_PIXELS, Locator, LocatorBuilder, LocatorStats, Pixel};
 
 #[cfg(test)]
 #[path = "locator_tests.rs"]

@@ -130,6 +130,42 @@ pub fn detect_home_work(
     params: &HomeWorkParams,
     scratch: &mut HomeWorkScratch,
 ) -> HomeWork {
+    let res = params.resolution;
+    detect_home_work_with(stays, clock, params, scratch, |s| {
+        LatLng::new(s.lat, s.lon).ok().map(|ll| ll.to_cell(res))
+    })
+}
+
+/// [`detect_home_work`] with the cells of stay centres given by `cell_of` (at
+/// `params.resolution`), e.g. from a precomputed [`Locator`](crate::index::Locator) instead of
+/// one h3o call per stay. `cell_of` is called only for stays with a valid centre and times; a
+/// stay for which it returns `None` is skipped.
+///
+/// # Example
+/// ```
+/// use catchment::mobility::{HomeWorkParams, HomeWorkScratch, Stay, detect_home_work, detect_home_work_with};
+/// use catchment::time::LocalClock;
+/// let clock = LocalClock::utc();
+/// // Five nights 22:00–06:00 UTC at one place.
+/// let stays: Vec<Stay> = (0..5)
+///     .map(|d| Stay { start: 1_780_351_200 + d * 86_400, end: 1_780_380_000 + d * 86_400, lon: 121.47, lat: 31.23, pings: 9, first: 0 })
+///     .collect();
+/// let params = HomeWorkParams { home_min_nights: 3, work_min_days: 3, resolution: h3o::Resolution::Nine };
+/// let mut scratch = HomeWorkScratch::new();
+/// let by_h3o = detect_home_work(&stays, &clock, &params, &mut scratch);
+/// let given = detect_home_work_with(&stays, &clock, &params, &mut scratch, |s| {
+///     h3o::LatLng::new(s.lat, s.lon).ok().map(|ll| ll.to_cell(h3o::Resolution::Nine))
+/// });
+/// assert_eq!(by_h3o, given);
+/// assert!(given.home.is_some());
+/// ```
+pub fn detect_home_work_with(
+    stays: &[Stay],
+    clock: &LocalClock,
+    params: &HomeWorkParams,
+    scratch: &mut HomeWorkScratch,
+    mut cell_of: impl FnMut(&Stay) -> Option<CellIndex>,
+) -> HomeWork {
     scratch.nights.clear();
     scratch.days.clear();
     for s in stays {
@@ -137,10 +173,9 @@ pub fn detect_home_work(
         if !valid_centre || s.end < s.start || s.start < MIN_TS || s.end > MAX_TS {
             continue;
         }
-        let Ok(ll) = LatLng::new(s.lat, s.lon) else {
+        let Some(cell) = cell_of(s) else {
             continue;
         };
-        let cell = ll.to_cell(params.resolution);
         // The night of the day before the start date can still hold the start (before 07:00).
         let first = i64::from(clock.local(s.start).day) - 1;
         let last = i64::from(clock.local(s.end).day);

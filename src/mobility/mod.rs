@@ -38,7 +38,9 @@ mod poi_index;
 mod roles;
 mod stays;
 
-pub use home_work::{HomeWork, HomeWorkParams, HomeWorkScratch, detect_home_work};
+pub use home_work::{
+    HomeWork, HomeWorkParams, HomeWorkScratch, detect_home_work, detect_home_work_with,
+};
 pub use poi_index::PoiIndex;
 pub use roles::{FenceRoles, Role};
 pub use stays::{GapRule, Stay, StayParams, TrackPoint, detect_stays};
