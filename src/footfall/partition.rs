@@ -166,6 +166,10 @@ fn tempfile_dir(parent: &Path) -> Result<PathBuf, FootfallError> {
 #[derive(Debug)]
 pub struct Partitioned {
     parts: Vec<Vec<PingRecord>>,
+    /// Chunks taken over from merged states, per partition (kept apart: concatenating them here
+    /// would hold everything twice for a moment).
+    merged: Vec<Vec<Vec<PingRecord>>>,
+    /// Records of capacity held by `parts` (what memory they take, not just their length).
     held: usize,
     budget: usize,
     spill: Option<Arc<SpillStore>>,
@@ -173,11 +177,12 @@ pub struct Partitioned {
 }
 
 impl Partitioned {
-    /// An empty state that keeps at most `budget_records` records in memory before spilling to
-    /// `spill` (without a store, everything stays in memory).
+    /// An empty state that keeps at most `budget_records` records of capacity in memory before
+    /// spilling to `spill` (without a store, everything stays in memory).
     pub fn new(budget_records: usize, spill: Option<Arc<SpillStore>>) -> Self {
         Self {
             parts: vec![Vec::new(); PARTITIONS],
+            merged: vec![Vec::new(); PARTITIONS],
             held: 0,
             budget: budget_records.max(PARTITIONS),
             spill,
@@ -202,7 +207,13 @@ impl Partitioned {
     pub fn push_batch(&mut self, batch: &PingBatch) -> Result<(), FootfallError> {
         for i in 0..batch.len() {
             let device = batch.device[i].0;
-            self.parts[PingRecord::partition_of(device)].push(PingRecord {
+            let part = &mut self.parts[PingRecord::partition_of(device)];
+            if part.len() == part.capacity() {
+                let before = part.capacity();
+                part.reserve(before.max(64));
+                self.held += part.capacity() - before;
+            }
+            part.push(PingRecord {
                 device,
                 ts: batch.ts[i],
                 lon: batch.lon[i],
@@ -210,18 +221,19 @@ impl Partitioned {
             });
         }
         self.pings += batch.len() as u64;
-        self.held += batch.len();
         if self.held > self.budget {
             self.spill_all()?;
         }
         Ok(())
     }
 
-    /// Adds one record.
+    /// Adds one record (never spills).
     pub fn push(&mut self, r: PingRecord) {
-        self.parts[PingRecord::partition_of(r.device)].push(r);
+        let part = &mut self.parts[PingRecord::partition_of(r.device)];
+        let before = part.capacity();
+        part.push(r);
+        self.held += part.capacity() - before;
         self.pings += 1;
-        self.held += 1;
     }
 
     fn spill_all(&mut self) -> Result<(), FootfallError> {
@@ -230,21 +242,21 @@ impl Partitioned {
         };
         for (p, part) in self.parts.iter_mut().enumerate() {
             store.append(p, part)?;
-            part.clear();
-            part.shrink_to_fit();
+            *part = Vec::new();
         }
         self.held = 0;
         Ok(())
     }
 
-    /// Merges another state into this one.
+    /// Merges another state into this one (its records are moved, not copied).
     pub fn merge(&mut self, mut other: Partitioned) {
-        for (a, b) in self.parts.iter_mut().zip(other.parts.iter_mut()) {
-            if a.is_empty() {
-                std::mem::swap(a, b);
-            } else {
-                a.append(b);
+        for (p, part) in other.parts.iter_mut().enumerate() {
+            if !part.is_empty() {
+                self.merged[p].push(std::mem::take(part));
             }
+        }
+        for (a, b) in self.merged.iter_mut().zip(other.merged.iter_mut()) {
+            a.append(b);
         }
         self.held += other.held;
         self.pings += other.pings;
@@ -255,11 +267,15 @@ impl Partitioned {
         let spill = self.spill;
         self.parts
             .into_iter()
+            .zip(self.merged)
             .enumerate()
-            .map(|(p, recs)| PartitionInput {
-                p,
-                recs,
-                spill: spill.clone(),
+            .map(|(p, (recs, mut chunks))| {
+                chunks.push(recs);
+                PartitionInput {
+                    p,
+                    chunks,
+                    spill: spill.clone(),
+                }
             })
             .collect()
     }
@@ -269,7 +285,7 @@ impl Partitioned {
 #[derive(Debug)]
 pub struct PartitionInput {
     p: usize,
-    recs: Vec<PingRecord>,
+    chunks: Vec<Vec<PingRecord>>,
     spill: Option<Arc<SpillStore>>,
 }
 
@@ -279,7 +295,15 @@ impl PartitionInput {
     /// # Errors
     /// [`FootfallError::Spill`] when the spill file cannot be read back.
     pub fn into_sorted(self) -> Result<Vec<PingRecord>, FootfallError> {
-        let mut recs = self.recs;
+        let mut chunks = self.chunks;
+        let n = chunks.iter().map(Vec::len).sum();
+        let mut recs = match chunks.iter().position(|c| c.capacity() >= n) {
+            Some(i) => chunks.swap_remove(i),
+            None => Vec::with_capacity(n),
+        };
+        for c in chunks {
+            recs.extend_from_slice(&c);
+        }
         if let Some(store) = &self.spill {
             store.take(self.p, &mut recs)?;
         }
