@@ -68,35 +68,19 @@ pub fn write_fences_footfall(
     fences: &[Fence],
     footfall: &[FenceFootfall],
 ) -> io::Result<()> {
-    let bbox = fences
-        .iter()
-        .filter_map(|f| f.geometry.bounding_rect())
-        .map(Some)
-        .reduce(crate::study::union)
-        .flatten();
-    let mut w = GeoJsonWriter::create(path, bbox, &[("name", "\"fences\"".into())])?;
-    for (f, ff) in fences.iter().zip(footfall) {
-        w.feature(
-            &f.geometry,
-            &[
-                ("branch_id", Property::Str(&f.branch_id)),
-                ("fence_id", Property::Str(&f.fence_id)),
-                ("kind", Property::Str(f.kind.as_str())),
-                ("params", Property::Str(&f.params)),
-                ("area_km2", Property::Num(f.area_km2, 6)),
-                ("primary", Property::Bool(f.primary)),
-                ("devices", opt(ff.devices)),
-                ("pings", opt_u64(ff.pings)),
-                ("customers", opt(ff.customers)),
-                ("residents", opt(ff.residents)),
-                ("workers", opt(ff.workers)),
-                ("visitors", opt(ff.visitors)),
-                ("visits", opt_u64(ff.visits)),
-                ("suppressed", Property::Bool(ff.suppressed)),
-            ],
-        )?;
-    }
-    w.finish()
+    super::geojson::write_fences_with(path, fences, Some("fences"), |i, props| {
+        let ff = &footfall[i];
+        props.extend([
+            ("devices", opt(ff.devices)),
+            ("pings", opt_u64(ff.pings)),
+            ("customers", opt(ff.customers)),
+            ("residents", opt(ff.residents)),
+            ("workers", opt(ff.workers)),
+            ("visitors", opt(ff.visitors)),
+            ("visits", opt_u64(ff.visits)),
+            ("suppressed", Property::Bool(ff.suppressed)),
+        ]);
+    })
 }
 
 /// Writes the `hourly` table: `branch_id, fence_id, day_type, hour, segment, devices, visits,

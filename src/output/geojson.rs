@@ -138,25 +138,36 @@ impl GeoJsonWriter {
 /// # Errors
 /// Any I/O error.
 pub fn write_fences_geojson(path: impl AsRef<Path>, fences: &[Fence]) -> io::Result<()> {
+    write_fences_with(path, fences, None, |_, _| {})
+}
+
+/// Writes fences with their own properties, then those `extra` adds for fence `i`; `name` is the
+/// collection's `name` member, if any. Shared by the plain and the footfall `fences` layers.
+pub(crate) fn write_fences_with<'a>(
+    path: impl AsRef<Path>,
+    fences: &'a [Fence],
+    name: Option<&str>,
+    mut extra: impl FnMut(usize, &mut Vec<(&'static str, Property<'a>)>),
+) -> io::Result<()> {
     let bbox = fences
         .iter()
         .filter_map(|f| f.geometry.bounding_rect())
         .map(Some)
         .reduce(crate::study::union)
         .flatten();
-    let mut w = GeoJsonWriter::create(path, bbox, &[])?;
-    for f in fences {
-        w.feature(
-            &f.geometry,
-            &[
-                ("branch_id", Property::Str(&f.branch_id)),
-                ("fence_id", Property::Str(&f.fence_id)),
-                ("kind", Property::Str(f.kind.as_str())),
-                ("params", Property::Str(&f.params)),
-                ("area_km2", Property::Num(f.area_km2, 6)),
-                ("primary", Property::Bool(f.primary)),
-            ],
-        )?;
+    let members: Vec<(&str, String)> = name.map(|n| ("name", json_str(n))).into_iter().collect();
+    let mut w = GeoJsonWriter::create(path, bbox, &members)?;
+    for (i, f) in fences.iter().enumerate() {
+        let mut props = vec![
+            ("branch_id", Property::Str(&f.branch_id)),
+            ("fence_id", Property::Str(&f.fence_id)),
+            ("kind", Property::Str(f.kind.as_str())),
+            ("params", Property::Str(&f.params)),
+            ("area_km2", Property::Num(f.area_km2, 6)),
+            ("primary", Property::Bool(f.primary)),
+        ];
+        extra(i, &mut props);
+        w.feature(&f.geometry, &props)?;
     }
     w.finish()
 }
