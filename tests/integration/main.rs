@@ -3,6 +3,7 @@
 mod crs_inputs;
 mod demo_cli;
 mod fences_cli;
+mod footfall_cli;
 mod pings_csv;
 mod pings_parquet;
 mod util;
