@@ -154,18 +154,22 @@ impl Gate {
     }
 }
 
-/// Local dates of each day type between two local dates (inclusive).
+/// Local dates of each day type between two local dates (inclusive), in closed form.
 fn days_per_type(days: Option<(i32, i32)>) -> [u32; 3] {
-    let mut n = [0u32; 3];
-    if let Some((lo, hi)) = days {
-        for d in lo..=hi {
-            // 1970-01-01 was a Thursday: weekday index (d + 3) mod 7, Monday = 0.
-            let slot = usize::from((d + 3).rem_euclid(7) >= 5);
-            n[slot] += 1;
-            n[ALL_DAYS] += 1;
-        }
+    let Some((lo, hi)) = days else {
+        return [0; 3];
+    };
+    let total = i64::from(hi) - i64::from(lo) + 1;
+    if total <= 0 {
+        return [0; 3];
     }
-    n
+    // 1970-01-01 was a Thursday: the weekday index of day d is (d + 3) mod 7, Monday = 0.
+    let first = (i64::from(lo) + 3).rem_euclid(7);
+    let (weeks, rest) = (total / 7, total % 7);
+    let weekend_in_rest = (0..rest).filter(|k| (first + k) % 7 >= 5).count() as i64;
+    let weekend = weeks * 2 + weekend_in_rest;
+    let clamp = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+    [clamp(total - weekend), clamp(weekend), clamp(total)]
 }
 
 /// Finishes the counters of a run into published tables.
@@ -481,6 +485,10 @@ mod tests {
         // 2026-06-01 (Monday) .. 2026-06-07 (Sunday): days 20605..=20611.
         assert_eq!(days_per_type(Some((20_605, 20_611))), [5, 2, 7]);
         assert_eq!(days_per_type(None), [0, 0, 0]);
+        // Saturday 2026-06-06 alone; a fortnight from a Wednesday; a huge span stays fast.
+        assert_eq!(days_per_type(Some((20_610, 20_610))), [0, 1, 1]);
+        assert_eq!(days_per_type(Some((20_607, 20_620))), [10, 4, 14]);
+        assert_eq!(days_per_type(Some((i32::MIN, i32::MAX)))[2], u32::MAX);
     }
 
     #[test]

@@ -114,7 +114,7 @@ impl LocalClock {
     /// Local date, hour and day of week of `epoch_s` (seconds since 1970-01-01T00:00:00Z).
     #[inline]
     pub fn local(&self, epoch_s: i64) -> LocalTime {
-        let local = epoch_s + i64::from(self.offset(epoch_s));
+        let local = epoch_s.saturating_add(i64::from(self.offset(epoch_s)));
         let day = local.div_euclid(86_400);
         let sod = local.rem_euclid(86_400) as u32;
         LocalTime {
