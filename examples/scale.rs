@@ -11,11 +11,13 @@
 //!
 //! Options: `--threads N` (default: all cores), `--work DIR` (synth files; default
 //! `target/scale`), `--memory-mb M` (pings held between the passes before spilling, 512),
-//! `--runs R` (median of R runs, 3). Output: one JSON line per case and a table.
+//! `--runs R` (median of R runs, 3), `--pixel-m P` (peer mode: the locator's pixel side instead of
+//! `footfall::locator_pixel_m`). Output: one JSON line per case and a table.
 
 use catchment::fence::Fence;
 use catchment::footfall::{
-    ALL_DAYS, Footfall, FootfallCounts, RunOptions, Segments, partition_pings, run_study,
+    ALL_DAYS, Footfall, FootfallCounts, RunOptions, Segments, locator_pixel_m, partition_pings,
+    run_study,
 };
 use catchment::index::Locator;
 use catchment::input::{PingReader, ReadOptions};
@@ -226,14 +228,20 @@ fn child(case: &str, opt: &dyn Fn(&str) -> Option<String>) -> Result<(), Error> 
         let n_fences = fences.len();
         reset_peak();
         let t = Instant::now();
-        let locator = Locator::builder(area, h3o::Resolution::Nine)
-            .fences(fences)
-            .build()?;
-        eprintln!("{:?}", locator.stats());
         let mut ro = ReadOptions::new("peer-bench", jiff::tz::TimeZone::UTC);
         ro.study_area = Some(area);
         let mut reader = PingReader::open(&pings_file, None, &ro)?;
         let parts = partition_pings(&mut reader, &run_opts)?;
+        // As a study run does: the locator after pass 1, its pixel sized by the ping count.
+        let pixel_m = match opt("--pixel-m") {
+            Some(m) => m.parse()?,
+            None => locator_pixel_m(h3o::Resolution::Nine, parts.valid),
+        };
+        let locator = Locator::builder(area, h3o::Resolution::Nine)
+            .fences(fences)
+            .pixel_m(pixel_m)
+            .build()?;
+        eprintln!("{:?}", locator.stats());
         let segments = Segments::new(None, &[]);
         let engine = Footfall::new(&locator, LocalClock::utc(), &segments);
         let c = engine.aggregate(parts.pings)?;

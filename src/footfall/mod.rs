@@ -25,7 +25,10 @@ pub use counts::{ALL_DAYS, DAY_SLOTS, Dims, FootfallCounts};
 pub use engine::Footfall;
 pub use error::FootfallError;
 pub use partition::{PARTITIONS, PartitionInput, Partitioned, PingRecord, SpillStore};
-pub use run::{FootfallRun, Ingested, LOCATOR_MAX_PIXELS, RunOptions, partition_pings, run_study};
+pub use run::{
+    FootfallRun, Ingested, LOCATOR_MAX_PIXELS, RunOptions, locator_pixel_m, partition_pings,
+    run_study,
+};
 pub use segments::{NON_CUSTOMER, Segments};
 pub use staffing::{OpeningHours, StaffingParams, suggested_staff};
 pub use tables::{
