@@ -48,14 +48,7 @@ impl<'a> Footfall<'a> {
     /// An engine over the fences and cells of `locator`, bucketing hours with `clock`, with SPEC
     /// §4's default stay and home/work thresholds and no POIs.
     pub fn new(locator: &'a Locator, clock: LocalClock, segments: &'a Segments) -> Self {
-        let defaults = MobilityParams {
-            stay_radius_m: 100.0,
-            stay_min_minutes: 10.0,
-            stay_max_gap_minutes: 60.0,
-            poi_radius_m: 50.0,
-            home_min_nights: 3,
-            work_min_days: 3,
-        };
+        let defaults = MobilityParams::default();
         Self {
             locator,
             clock,
@@ -63,14 +56,14 @@ impl<'a> Footfall<'a> {
             pois: None,
             home_cells: (locator.resolution() == h3o::Resolution::Nine).then_some(locator),
             stay: StayParams::from(&defaults),
-            home_work: home_work_params(&defaults),
+            home_work: HomeWorkParams::from(&defaults),
         }
     }
 
     /// Uses the study's stay and home/work thresholds.
     pub fn with_mobility(mut self, p: &MobilityParams) -> Self {
         self.stay = StayParams::from(p);
-        self.home_work = home_work_params(p);
+        self.home_work = HomeWorkParams::from(p);
         self
     }
 
@@ -185,13 +178,11 @@ impl<'a> Footfall<'a> {
             acc.pings += 1;
             let slot = slot as usize;
             acc.cell_pings[slot] += 1;
-            // (cell, hour, day type) with the day type lowest, so that the sorted keys give the
-            // distinct (cell, hour) and distinct cells as prefixes.
-            let hd = u64::from(t.hour) * 2 + t.day_type().index() as u64;
-            s.cell_keys.push(slot as u64 * 48 + hd);
+            let (hour, dt) = (usize::from(t.hour), t.day_type().index());
+            s.cell_keys.push(hour_key(slot, hour, dt));
             for &f in &s.fences {
                 acc.fence_pings[f as usize] += 1;
-                s.fence_keys.push(u64::from(f) * 48 + hd);
+                s.fence_keys.push(hour_key(f as usize, hour, dt));
             }
         }
         if lo_day <= hi_day {
@@ -200,38 +191,20 @@ impl<'a> Footfall<'a> {
                 None => (lo_day, hi_day),
             });
         }
-        s.cell_keys.sort_unstable();
-        s.cell_keys.dedup();
-        let mut last: Option<u64> = None;
-        for &k in &s.cell_keys {
-            let (cell, hour, dt) = ((k / 48) as usize, ((k % 48) / 2) as usize, (k % 2) as usize);
-            acc.cell_hour[FootfallCounts::cell_hour_index(cell, dt, hour)] += 1;
-            let prefix = k / 2;
-            if last.map(|l| l / 2) != Some(prefix) {
-                acc.cell_hour[FootfallCounts::cell_hour_index(cell, ALL_DAYS, hour)] += 1;
+        for_each_distinct(&mut s.cell_keys, |cell, day_slot, hour| match day_slot {
+            Some(dt) => acc.cell_hour[FootfallCounts::cell_hour_index(cell, dt, hour)] += 1,
+            None => acc.cell_devices[cell] += 1,
+        });
+        for_each_distinct(&mut s.fence_keys, |f, day_slot, hour| match day_slot {
+            Some(dt) => {
+                let i = acc.fence_hour_index(f, seg, dt, hour);
+                acc.fence_hour[i] += 1;
             }
-            if last.map(|l| l / 48) != Some(k / 48) {
-                acc.cell_devices[cell] += 1;
+            None => {
+                let i = acc.fence_seg_index(f, seg);
+                acc.fence_devices[i] += 1;
             }
-            last = Some(k);
-        }
-        s.fence_keys.sort_unstable();
-        s.fence_keys.dedup();
-        let mut last: Option<u64> = None;
-        for &k in &s.fence_keys {
-            let (f, hour, dt) = ((k / 48) as usize, ((k % 48) / 2) as usize, (k % 2) as usize);
-            let idx = acc.fence_hour_index(f, seg, dt, hour);
-            acc.fence_hour[idx] += 1;
-            if last.map(|l| l / 2) != Some(k / 2) {
-                let idx = acc.fence_hour_index(f, seg, ALL_DAYS, hour);
-                acc.fence_hour[idx] += 1;
-            }
-            if last.map(|l| l / 48) != Some(k / 48) {
-                let idx = acc.fence_seg_index(f, seg);
-                acc.fence_devices[idx] += 1;
-            }
-            last = Some(k);
-        }
+        });
         self.mobility(seg, acc, s);
     }
 
@@ -257,8 +230,7 @@ impl<'a> Footfall<'a> {
                 for &f in &s.fences {
                     let i = acc.fence_hour_index(f as usize, seg, dt, hour);
                     acc.fence_visits[i] += 1;
-                    s.visit_keys
-                        .push(u64::from(f) * 48 + (hour * 2 + dt) as u64);
+                    s.visit_keys.push(hour_key(f as usize, hour, dt));
                     s.visited.push(f);
                 }
             }
@@ -275,19 +247,12 @@ impl<'a> Footfall<'a> {
         for &c in &s.stay_cells {
             acc.cell_stay_devices[c as usize] += 1;
         }
-        s.visit_keys.sort_unstable();
-        s.visit_keys.dedup();
-        let mut last: Option<u64> = None;
-        for &k in &s.visit_keys {
-            let (f, hour, dt) = ((k / 48) as usize, ((k % 48) / 2) as usize, (k % 2) as usize);
-            let i = acc.fence_hour_index(f, seg, dt, hour);
-            acc.fence_visit_hour_devices[i] += 1;
-            if last.map(|l| l / 2) != Some(k / 2) {
-                let i = acc.fence_hour_index(f, seg, ALL_DAYS, hour);
+        for_each_distinct(&mut s.visit_keys, |f, day_slot, hour| {
+            if let Some(dt) = day_slot {
+                let i = acc.fence_hour_index(f, seg, dt, hour);
                 acc.fence_visit_hour_devices[i] += 1;
             }
-            last = Some(k);
-        }
+        });
         s.visited.sort_unstable();
         s.visited.dedup();
         for &f in &s.visited {
@@ -347,10 +312,29 @@ impl<'a> Footfall<'a> {
     }
 }
 
-fn home_work_params(p: &MobilityParams) -> HomeWorkParams {
-    HomeWorkParams {
-        home_min_nights: p.home_min_nights,
-        work_min_days: p.work_min_days,
-        resolution: h3o::Resolution::Nine,
+/// A device's presence key: `(id, local hour, day type)` with the day type lowest, so that sorted
+/// keys give distinct `(id, hour)` and distinct ids as prefixes.
+#[inline]
+fn hour_key(id: usize, hour: usize, day_type: usize) -> u64 {
+    (id as u64) * 48 + (hour * 2 + day_type) as u64
+}
+
+/// Sorts and dedups one device's keys and reports each distinct `(id, Some(day type), hour)`,
+/// `(id, Some(ALL_DAYS), hour)` and `(id, None, _)` (the id itself) once: the device's 0-or-1
+/// contributions to the distinct counts.
+fn for_each_distinct(keys: &mut Vec<u64>, mut add: impl FnMut(usize, Option<usize>, usize)) {
+    keys.sort_unstable();
+    keys.dedup();
+    let mut last: Option<u64> = None;
+    for &k in keys.iter() {
+        let (id, hour, dt) = ((k / 48) as usize, ((k % 48) / 2) as usize, (k % 2) as usize);
+        add(id, Some(dt), hour);
+        if last.map(|l| l / 2) != Some(k / 2) {
+            add(id, Some(ALL_DAYS), hour);
+        }
+        if last.map(|l| l / 48) != Some(k / 48) {
+            add(id, None, hour);
+        }
+        last = Some(k);
     }
 }

@@ -448,21 +448,18 @@ fn opening_rows(
     days: &[u32; 3],
     staffing: &StaffingParams,
 ) -> Vec<OpeningHours> {
-    let mut out = Vec::new();
-    for (f, fence) in fences.iter().enumerate() {
-        if !fence.primary {
-            continue;
+    // Visits per day of the `all` segment, by (fence, weekday/weekend, hour).
+    let mut per_day = vec![[None; 24]; fences.len() * 2];
+    for r in hourly.iter().filter(|r| r.segment == "all") {
+        if let Some(slot) = DAY_NAMES[..2].iter().position(|d| *d == r.day_type) {
+            per_day[r.fence * 2 + slot][r.hour as usize] =
+                r.visits.map(|v| v as f64 / f64::from(days[slot].max(1)));
         }
+    }
+    let mut out = Vec::new();
+    for (f, fence) in fences.iter().enumerate().filter(|(_, f)| f.primary) {
         for (slot, day_type) in DAY_NAMES.iter().enumerate().take(2) {
-            let mut per_day = [None; 24];
-            for r in hourly
-                .iter()
-                .filter(|r| r.fence == f && r.day_type == *day_type && r.segment == "all")
-            {
-                per_day[r.hour as usize] =
-                    r.visits.map(|v| v as f64 / f64::from(days[slot].max(1)));
-            }
-            let (open, close, peak_hour) = opening_hours(&per_day, staffing);
+            let (open, close, peak_hour) = opening_hours(&per_day[f * 2 + slot], staffing);
             out.push(OpeningHours {
                 branch_id: fence.branch_id.clone(),
                 fence_id: fence.fence_id.clone(),

@@ -331,12 +331,9 @@ fn scratch_is_reused_across_devices() {
 #[test]
 fn params_from_study() {
     let m = MobilityParams {
-        stay_radius_m: 100.0,
-        stay_min_minutes: 10.0,
-        stay_max_gap_minutes: 60.0,
-        poi_radius_m: 50.0,
         home_min_nights: 4,
         work_min_days: 2,
+        ..MobilityParams::default()
     };
     let p = HomeWorkParams::from(&m);
     assert_eq!(

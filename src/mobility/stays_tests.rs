@@ -205,14 +205,7 @@ fn odd_input_does_not_panic() {
 
 #[test]
 fn params_from_study_defaults() {
-    let m = MobilityParams {
-        stay_radius_m: 100.0,
-        stay_min_minutes: 10.0,
-        stay_max_gap_minutes: 60.0,
-        poi_radius_m: 50.0,
-        home_min_nights: 3,
-        work_min_days: 3,
-    };
+    let m = MobilityParams::default();
     assert_eq!(StayParams::from(&m), params());
 }
 

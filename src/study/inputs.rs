@@ -176,20 +176,6 @@ impl StudyInputs {
         study: &Study,
         strict: bool,
     ) -> Option<Result<InputReport, InputError>> {
-        self.scan_pings_with(study, strict, &mut |_| Ok(()))
-    }
-
-    /// Streams every ping once, handing each batch of valid pings to `each` (an error from it
-    /// stops the scan), and returns the pings report.
-    ///
-    /// # Errors
-    /// As [`StudyInputs::scan_pings`], plus the first error of `each`.
-    pub fn scan_pings_with(
-        &self,
-        study: &Study,
-        strict: bool,
-        each: &mut dyn FnMut(&crate::input::PingBatch) -> Result<(), InputError>,
-    ) -> Option<Result<InputReport, InputError>> {
         let mut reader = match self.ping_reader(study)? {
             Ok(r) => r,
             Err(e) => return Some(Err(e)),
@@ -206,9 +192,6 @@ impl StudyInputs {
                 Ok(b) => b,
                 Err(e) => return Some(Err(e)),
             };
-            if let Err(e) = each(&batch) {
-                return Some(Err(e));
-            }
             valid += batch.len() as u64;
             let b = area::extent(batch.lon.iter().copied().zip(batch.lat.iter().copied()));
             bounds = area::union(bounds, b);

@@ -119,7 +119,7 @@ pub struct PrivacyParams {
     pub min_devices: u32,
 }
 
-/// `[mobility]`: SPEC §4 parameters.
+/// `[mobility]`: SPEC §4 parameters; [`Default`] gives SPEC's values.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MobilityParams {
     /// Stay radius, metres (100).
@@ -134,6 +134,19 @@ pub struct MobilityParams {
     pub home_min_nights: u32,
     /// Weekdays needed for a workplace (3).
     pub work_min_days: u32,
+}
+
+impl Default for MobilityParams {
+    fn default() -> Self {
+        Self {
+            stay_radius_m: 100.0,
+            stay_min_minutes: 10.0,
+            stay_max_gap_minutes: 60.0,
+            poi_radius_m: 50.0,
+            home_min_nights: 3,
+            work_min_days: 3,
+        }
+    }
 }
 
 /// One input file and how to read it.
@@ -320,13 +333,14 @@ impl Study {
         };
         let staffing = staffing_params(&raw.staffing, &invalid)?;
         let mob = &raw.mobility;
+        let d = MobilityParams::default();
         let mobility = MobilityParams {
-            stay_radius_m: mob.stay_radius_m.unwrap_or(100.0),
-            stay_min_minutes: mob.stay_min_minutes.unwrap_or(10.0),
-            stay_max_gap_minutes: mob.stay_max_gap_minutes.unwrap_or(60.0),
-            poi_radius_m: mob.poi_radius_m.unwrap_or(50.0),
-            home_min_nights: mob.home_min_nights.unwrap_or(3),
-            work_min_days: mob.work_min_days.unwrap_or(3),
+            stay_radius_m: mob.stay_radius_m.unwrap_or(d.stay_radius_m),
+            stay_min_minutes: mob.stay_min_minutes.unwrap_or(d.stay_min_minutes),
+            stay_max_gap_minutes: mob.stay_max_gap_minutes.unwrap_or(d.stay_max_gap_minutes),
+            poi_radius_m: mob.poi_radius_m.unwrap_or(d.poi_radius_m),
+            home_min_nights: mob.home_min_nights.unwrap_or(d.home_min_nights),
+            work_min_days: mob.work_min_days.unwrap_or(d.work_min_days),
         };
         for (key, v) in [
             ("mobility.stay_radius_m", mobility.stay_radius_m),
